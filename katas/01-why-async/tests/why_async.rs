@@ -1,0 +1,111 @@
+//! Kata 01 tests: concurrent fetches, measured on tokio's paused clock.
+//!
+//! With `start_paused = true` the clock only moves when every task is waiting,
+//! and then jumps straight to the next timer. Simulated seconds cost no real
+//! time, and elapsed time is exact: concurrency is measurable.
+
+use std::time::Duration;
+
+use tokio::time::{Instant, timeout};
+use why_async::{Network, fetch_all};
+
+/// Long enough for any right answer; a hang fails here, in virtual time.
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+async fn fetch_all_within_limit(network: &Network, urls: &[&str]) -> Vec<String> {
+    timeout(LIMIT, fetch_all(network, urls))
+        .await
+        .expect("fetch_all never finished")
+}
+
+/// Three one-second fetches overlap: one second in all, not three.
+#[tokio::test(start_paused = true)]
+async fn three_one_second_fetches_take_one_second() {
+    let network = Network::new([("a", ms(1000)), ("b", ms(1000)), ("c", ms(1000))]);
+    let start = Instant::now();
+
+    let bodies = fetch_all_within_limit(&network, &["a", "b", "c"]).await;
+
+    assert_eq!(
+        start.elapsed(),
+        ms(1000),
+        "the fetches ran one after another instead of together"
+    );
+    assert_eq!(bodies, ["<body of a>", "<body of b>", "<body of c>"]);
+}
+
+/// Results come back in the order asked for, not the order the fetches finished.
+#[tokio::test(start_paused = true)]
+async fn bodies_keep_the_order_of_the_urls() {
+    let network = Network::new([("slow", ms(300)), ("fast", ms(100)), ("mid", ms(200))]);
+
+    let bodies = fetch_all_within_limit(&network, &["slow", "fast", "mid"]).await;
+
+    assert_eq!(
+        bodies,
+        ["<body of slow>", "<body of fast>", "<body of mid>"]
+    );
+}
+
+/// The batch takes as long as its slowest fetch.
+#[tokio::test(start_paused = true)]
+async fn the_batch_takes_as_long_as_the_slowest_fetch() {
+    let network = Network::new([("slow", ms(300)), ("fast", ms(100)), ("mid", ms(200))]);
+    let start = Instant::now();
+
+    fetch_all_within_limit(&network, &["slow", "fast", "mid"]).await;
+
+    assert_eq!(start.elapsed(), ms(300));
+}
+
+/// Every request is sent once, and all of them at the very start.
+#[tokio::test(start_paused = true)]
+async fn every_request_starts_at_once_and_only_once() {
+    let network = Network::new([("a", ms(500)), ("b", ms(700))]);
+    let start = Instant::now();
+
+    fetch_all_within_limit(&network, &["a", "b"]).await;
+
+    let mut requests = network.requests();
+    requests.sort_by(|x, y| x.0.cmp(&y.0));
+    let urls: Vec<&str> = requests.iter().map(|(url, _)| url.as_str()).collect();
+    assert_eq!(urls, ["a", "b"], "each URL must be fetched exactly once");
+    for (url, started) in &requests {
+        assert_eq!(
+            *started - start,
+            Duration::ZERO,
+            "the request for {url:?} waited for another one to finish first"
+        );
+    }
+}
+
+/// Concurrency scales: a thousand one-second fetches still take one second.
+#[tokio::test(start_paused = true)]
+async fn a_thousand_fetches_take_one_round_trip() {
+    let names: Vec<String> = (0..1000).map(|i| format!("page{i}")).collect();
+    let network = Network::new(names.iter().map(|name| (name.as_str(), ms(1000))));
+    let urls: Vec<&str> = names.iter().map(String::as_str).collect();
+    let start = Instant::now();
+
+    let bodies = fetch_all_within_limit(&network, &urls).await;
+
+    assert_eq!(start.elapsed(), ms(1000));
+    assert_eq!(bodies.len(), 1000);
+    assert_eq!(bodies[999], "<body of page999>");
+}
+
+/// Nothing to fetch means nothing to wait for.
+#[tokio::test(start_paused = true)]
+async fn no_urls_means_no_waiting() {
+    let network = Network::default();
+    let start = Instant::now();
+
+    let bodies = fetch_all_within_limit(&network, &[]).await;
+
+    assert!(bodies.is_empty());
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
