@@ -69,5 +69,6 @@ impl Network {
 pub async fn fetch_all(network: &Network, urls: &[&str]) -> Vec<String> {
     // TODO: start a fetch for every URL, then wait for all of them together,
     // keeping the results in the order of `urls`.
-    todo!("fetch {urls:?} concurrently from {network:?}")
+    let _ = network;
+    todo!("fetch {} URLs concurrently", urls.len())
 }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Times the runner, warm, as a learner meets it. Not a test: run it by hand
+# and compare the figures with those in the README.
+#
+#   bash bench/runner.sh [RUNS]     (default 5 runs each; the median is shown)
+#
+# It edits katas/01-why-async/src/lib.rs (a comment line) and restores it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+edited=katas/01-why-async/src/lib.rs
+backup=$(mktemp)
+cp "$edited" "$backup"
+trap 'cp "$backup" "$edited"; rm -f "$backup"' EXIT
+
+# One edit: a new comment line, so the file's content (and fingerprint) changes.
+edit() { printf '// bench %s\n' "$(date +%s%N)" >> "$edited"; }
+
+# median NAME COMMAND...: runs COMMAND $runs times (after `before`, if set), prints the median.
+median() {
+  local name=$1; shift
+  local times=()
+  for _ in $(seq "$runs"); do
+    ${before:-true}
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    times+=($(( (end - start) / 1000000 )))
+  done
+  local sorted
+  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  printf '%-52s %6s ms   (runs: %s)\n' "$name" \
+    "$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")" "$(echo $sorted)"
+}
+
+katas=$(ls katas)
+packages=$(for k in $katas; do sed -n 's/^slug = "\(.*\)"/\1/p' "katas/$k/kata.toml"; done)
+
+echo "Warming up (builds everything once)…"
+cargo build -q -p xtask
+cargo xtask progress >/dev/null 2>&1 || true
+for p in $packages; do cargo test -q -p "$p" --no-run >/dev/null 2>&1 || true; done
+
+echo "$(nproc) cores, $(echo "$packages" | wc -w) katas, $runs runs each:"
+before=     median "cargo xtask progress (nothing changed)" cargo xtask progress
+before=edit median "cargo xtask progress (one kata edited)" cargo xtask progress
+before=     median "cargo xtask progress --fresh (re-run every kata)" cargo xtask progress --fresh
+before=edit median "cargo xtask check why-async (after an edit)" cargo xtask check why-async
+loop() { for p in $packages; do cargo test -q -p "$p" >/dev/null 2>&1 || true; done; }
+before=edit median "loop of cargo test -p per kata (one kata edited)" loop
+
+if [ -d solutions/24-as-completed ]; then
+  echo
+  echo "Kata 24, completion-order streaming of 10 000 futures (the solution's own test):"
+  cargo test -q -p as-completed-solution --no-run >/dev/null 2>&1
+  before= median "cargo test -p as-completed-solution ten_thousand" \
+    cargo test -q -p as-completed-solution ten_thousand
+fi

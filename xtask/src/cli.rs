@@ -1,0 +1,83 @@
+//! The command line. The `///` docs are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The async-Rust kata runner.
+///
+/// Work through the katas in order: `cargo xtask watch` re-checks the current
+/// kata on every save and moves on when it passes.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Kill a kata's tests after this many seconds of wall-clock time.
+    #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
+    pub time_limit: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every kata with its number, title, level, track and last known status.
+    List,
+    /// Check one kata: which tests fail and why, or what the compiler says.
+    Check {
+        /// A kata number, slug or directory (default: the current kata).
+        kata: Option<String>,
+        /// Run again even if nothing changed since the last check.
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Check every kata in one build and show how far you are.
+    Progress {
+        /// Run every kata again even if nothing changed.
+        #[arg(long)]
+        fresh: bool,
+    },
+    /// Re-check the current kata on every save; move on when it passes.
+    Watch {
+        /// Start at this kata (default: the current kata).
+        kata: Option<String>,
+    },
+    /// Move to the next kata not yet passed and show what it asks.
+    Next,
+    /// Reveal one more hint (gentlest first).
+    Hint {
+        /// A kata number, slug or directory (default: the current kata).
+        kata: Option<String>,
+    },
+    /// Show the reference solution of a kata, once your own passes.
+    Solution {
+        kata: String,
+        /// Show it even though your kata does not pass yet.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Put a kata's skeleton back; your version is backed up first.
+    Reset { kata: String },
+    /// For maintainers: prove every kata sound (solutions pass, skeletons and
+    /// pitfalls fail, metadata, READMEs, lints and formatting in order).
+    Verify {
+        /// Only these katas (default: all).
+        katas: Vec<String>,
+    },
+    /// Per-kata and per-test results for CI or a classroom.
+    Report {
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Write the report here instead of to standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Json,
+    Junit,
+    /// A Markdown table, e.g. for a CI job summary.
+    Markdown,
+}

@@ -1,0 +1,12 @@
+//! One file per command, each with one `run` function.
+
+pub mod check;
+pub mod hint;
+pub mod list;
+pub mod next;
+pub mod progress;
+pub mod report;
+pub mod reset;
+pub mod solution;
+pub mod verify;
+pub mod watch;

@@ -1,0 +1,184 @@
+//! `cargo xtask watch`: check the current kata on every save, move on when it
+//! passes, and take one-letter commands (typed, then Enter) meanwhile.
+//!
+//! Where file watching is unavailable (no inotify, a network file system),
+//! watching falls back to polling, and `r` re-runs by hand in any case.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+use anyhow::Result;
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::commands::{hint, list, next::introduce};
+use crate::render;
+use crate::session::Session;
+
+enum Input {
+    Changed(Vec<PathBuf>),
+    Key(String),
+}
+
+/// How long to wait for more changes after one: an editor's save is often
+/// several events (write, rename, touch).
+const SETTLE: Duration = Duration::from_millis(150);
+
+pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
+    let mut index = session.chosen(start)?;
+    session.set_current(index);
+    let (sender, inputs) = mpsc::channel();
+    let _watcher = watch_files(&session.root.join("katas"), sender.clone(), session);
+    read_keys(sender);
+
+    let mut fresh = false;
+    loop {
+        if session.ui.interactive {
+            // Clear the screen so the latest verdict is the only one in view.
+            print!("\x1b[2J\x1b[H");
+        }
+        let outcome = session
+            .check(&[index], fresh, &mut |_, _| {})?
+            .remove(0)
+            .outcome;
+        let kata = &session.katas[index];
+        print!("{}", render::outcome_details(session.ui, kata, &outcome));
+        if outcome.passed() {
+            match session.first_not_passed() {
+                Some(next) => {
+                    index = next;
+                    session.set_current(index);
+                    session.state.save(&session.root)?;
+                    println!("\nOn to the next one.\n\n{}", introduce(session, index));
+                }
+                None => {
+                    println!("\nEvery kata passes. Well done!");
+                    return Ok(true);
+                }
+            }
+        }
+        fresh = false;
+        prompt(session);
+        loop {
+            match next_input(&inputs) {
+                None => return Ok(true),
+                Some(Input::Changed(paths)) => {
+                    if paths
+                        .iter()
+                        .any(|p| p.starts_with(&session.katas[index].dir))
+                    {
+                        break;
+                    }
+                }
+                Some(Input::Key(key)) => match key.trim() {
+                    "q" | "quit" => return Ok(true),
+                    "r" => {
+                        fresh = true;
+                        break;
+                    }
+                    "h" => {
+                        let slug = session.katas[index].meta.slug.clone();
+                        hint::run(session, Some(&slug))?;
+                        prompt(session);
+                    }
+                    "n" => {
+                        index = (index + 1) % session.katas.len();
+                        session.set_current(index);
+                        session.state.save(&session.root)?;
+                        print!("\n{}", introduce(session, index));
+                        prompt(session);
+                    }
+                    "l" => {
+                        list::run(session)?;
+                        prompt(session);
+                    }
+                    "" => {}
+                    other => {
+                        println!("Unknown command {other:?}.");
+                        prompt(session);
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn prompt(session: &Session) {
+    if session.ui.interactive {
+        println!(
+            "\n{}",
+            session.ui.dim(
+                "Watching for saves. [h]int · [n]ext kata · [r]e-run · [l]ist · [q]uit, then Enter"
+            )
+        );
+    }
+}
+
+/// The next input; a burst of file changes comes back as one. `None` once
+/// every source of input is gone.
+fn next_input(inputs: &Receiver<Input>) -> Option<Input> {
+    match inputs.recv().ok()? {
+        Input::Changed(mut paths) => {
+            while let Ok(more) = inputs.recv_timeout(SETTLE) {
+                match more {
+                    Input::Changed(more_paths) => paths.extend(more_paths),
+                    key @ Input::Key(_) => return Some(key),
+                }
+            }
+            Some(Input::Changed(paths))
+        }
+        key => Some(key),
+    }
+}
+
+/// Watches `dir` with the system's notifications, else by polling it.
+fn watch_files(dir: &Path, sender: Sender<Input>, session: &Session) -> Option<Box<dyn Watcher>> {
+    let handler = move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            // The loop may have ended; then nobody needs the news.
+            let _ = sender.send(Input::Changed(event.paths));
+        }
+    };
+    let native = RecommendedWatcher::new(handler.clone(), notify::Config::default())
+        .map(|w| Box::new(w) as Box<dyn Watcher>);
+    let mut watcher = match native {
+        Ok(watcher) => watcher,
+        Err(err) => {
+            eprintln!("File notifications are unavailable ({err}); polling every second instead.");
+            let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
+            match PollWatcher::new(handler, config) {
+                Ok(watcher) => Box::new(watcher),
+                Err(err) => {
+                    eprintln!(
+                        "{} cannot watch files ({err}): type r and Enter to re-run.",
+                        session.ui.yellow("warning:")
+                    );
+                    return None;
+                }
+            }
+        }
+    };
+    if let Err(err) = watcher.watch(dir, RecursiveMode::Recursive) {
+        eprintln!(
+            "{} cannot watch {} ({err}): type r and Enter to re-run.",
+            session.ui.yellow("warning:"),
+            dir.display()
+        );
+        return None;
+    }
+    Some(watcher)
+}
+
+/// Reads commands from stdin, a line each. At the end of input (no terminal,
+/// or Ctrl-D) watching goes on, driven by file changes alone.
+fn read_keys(sender: Sender<Input>) {
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if sender.send(Input::Key(line)).is_err() {
+                break;
+            }
+        }
+    });
+}

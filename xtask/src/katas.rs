@@ -1,0 +1,160 @@
+//! Where katas are and what they say about themselves.
+//!
+//! Each kata declares its metadata once, in `katas/NN-slug/kata.toml`; its
+//! reference crate sits at `solutions/NN-slug`. Nothing else lists the katas:
+//! adding a directory adds a kata.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// The metadata of one kata, exactly as written in its `kata.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub number: u32,
+    pub slug: String,
+    pub title: String,
+    pub level: Level,
+    pub track: String,
+    /// Where the interview question comes from in the seed documents.
+    pub source: String,
+    pub question: String,
+    /// Gentlest first; `cargo xtask hint` reveals one more each time.
+    pub hints: Vec<String>,
+}
+
+/// The difficulty levels of the curriculum.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+pub enum Level {
+    #[serde(rename = "B")]
+    Basic,
+    #[serde(rename = "I")]
+    Intermediate,
+    #[serde(rename = "A")]
+    Advanced,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Basic => "basic",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        })
+    }
+}
+
+/// One kata: its metadata and where its files are.
+#[derive(Debug, Clone)]
+pub struct Kata {
+    pub meta: Meta,
+    /// `katas/NN-slug`: the learner's crate.
+    pub dir: PathBuf,
+    /// `solutions/NN-slug`: the reference crate and its pitfalls.
+    pub solution_dir: PathBuf,
+}
+
+impl Kata {
+    /// `NN-slug`, the name of both directories.
+    pub fn dir_name(&self) -> String {
+        format!("{:02}-{}", self.meta.number, self.meta.slug)
+    }
+
+    /// The kata's package name (what `cargo test -p` takes).
+    pub fn package(&self) -> &str {
+        &self.meta.slug
+    }
+
+    /// The reference crate's package name.
+    pub fn solution_package(&self) -> String {
+        format!("{}-solution", self.meta.slug)
+    }
+
+    /// The library name shared by the kata and its solution.
+    pub fn lib_name(&self) -> String {
+        self.meta.slug.replace('-', "_")
+    }
+
+    /// The one test file, run against both crates.
+    pub fn test_file(&self) -> PathBuf {
+        self.dir
+            .join("tests")
+            .join(format!("{}.rs", self.lib_name()))
+    }
+
+    /// The file the learner edits.
+    pub fn lib_file(&self) -> PathBuf {
+        self.dir.join("src").join("lib.rs")
+    }
+
+    pub fn pitfalls_dir(&self) -> PathBuf {
+        self.solution_dir.join("pitfalls")
+    }
+
+    /// `01 why-async`, as the runner names a kata in its output.
+    pub fn label(&self) -> String {
+        format!("{:02} {}", self.meta.number, self.meta.slug)
+    }
+}
+
+/// All katas under `root/katas`, in curriculum order.
+pub fn discover(root: &Path) -> Result<Vec<Kata>> {
+    let katas_dir = root.join("katas");
+    let entries = std::fs::read_dir(&katas_dir)
+        .with_context(|| format!("cannot read the kata directory {}", katas_dir.display()))?;
+    let mut katas = Vec::new();
+    for entry in entries {
+        let dir = entry?.path();
+        let meta_file = dir.join("kata.toml");
+        if !meta_file.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&meta_file)
+            .with_context(|| format!("cannot read {}", meta_file.display()))?;
+        let meta: Meta = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid kata metadata", meta_file.display()))?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+        let solution_dir = root.join("solutions").join(name.unwrap_or_default());
+        katas.push(Kata {
+            meta,
+            dir,
+            solution_dir,
+        });
+    }
+    katas.sort_by_key(|kata| kata.meta.number);
+    Ok(katas)
+}
+
+/// Finds a kata by number (`7`, `07`), slug (`promise`) or directory (`07-promise`).
+pub fn find<'a>(katas: &'a [Kata], name: &str) -> Result<&'a Kata> {
+    let name = name.trim().trim_end_matches('/');
+    let name = name.rsplit('/').next().unwrap_or(name);
+    let by_number = name.parse::<u32>().ok();
+    let found = katas.iter().find(|kata| {
+        Some(kata.meta.number) == by_number || kata.meta.slug == name || kata.dir_name() == name
+    });
+    if let Some(kata) = found {
+        return Ok(kata);
+    }
+    let suggestion = katas
+        .iter()
+        .find(|kata| kata.meta.slug.contains(name) || name.contains(kata.meta.slug.as_str()))
+        .map(|kata| format!(" Did you mean `{}`?", kata.meta.slug))
+        .unwrap_or_default();
+    bail!(
+        "there is no kata `{name}`.{suggestion} `cargo xtask list` shows all {} katas.",
+        katas.len()
+    )
+}
+
+/// The workspace root: the parent of the `xtask` crate.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}

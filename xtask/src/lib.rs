@@ -1,0 +1,61 @@
+//! The kata runner behind `cargo xtask`.
+//!
+//! - [`katas`] finds the katas and reads their metadata;
+//! - [`cargo`] runs every child process (cargo, test binaries, git);
+//! - [`runner`] checks many crates with one build, emitting [`runner::Event`]s;
+//! - [`render`] and the report command draw those events and verdicts;
+//! - [`state`] keeps the learner's progress; [`fingerprint`] skips unchanged katas;
+//! - [`commands`] holds one file per `cargo xtask` command.
+
+pub mod cargo;
+pub mod cli;
+pub mod commands;
+pub mod fingerprint;
+pub mod katas;
+pub mod outcome;
+pub mod pitfalls;
+pub mod render;
+pub mod runner;
+pub mod session;
+pub mod state;
+pub mod ui;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::commands::*;
+use crate::session::Session;
+
+/// Exit codes: 0 when what was asked for passes, 1 when it runs but does not
+/// pass (a failing kata, an unsound kata), 2 when the runner itself cannot do
+/// what was asked (bad input, cargo missing).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<bool> {
+    let mut session = Session::open(Duration::from_secs(cli.time_limit))?;
+    match cli.command {
+        Command::List => list::run(&session),
+        Command::Check { kata, fresh } => check::run(&mut session, kata.as_deref(), fresh),
+        Command::Progress { fresh } => progress::run(&mut session, fresh),
+        Command::Watch { kata } => watch::run(&mut session, kata.as_deref()),
+        Command::Next => next::run(&mut session),
+        Command::Hint { kata } => hint::run(&mut session, kata.as_deref()),
+        Command::Solution { kata, force } => solution::run(&mut session, &kata, force),
+        Command::Reset { kata } => reset::run(&mut session, &kata),
+        Command::Verify { katas } => verify::run(&mut session, &katas),
+        Command::Report { format, output } => report::run(&mut session, format, output.as_deref()),
+    }
+}

@@ -1,0 +1,84 @@
+//! How output looks: colour and progress bars only on a terminal, and never
+//! when `NO_COLOR` is set (https://no-color.org).
+
+use std::fmt::Display;
+use std::io::IsTerminal;
+
+use owo_colors::OwoColorize;
+
+use crate::outcome::Status;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    /// Colour on stdout.
+    pub color: bool,
+    /// A person at a terminal: progress bars and prompts make sense.
+    pub interactive: bool,
+}
+
+impl Ui {
+    pub fn from_env() -> Ui {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+        let stdout_tty = std::io::stdout().is_terminal();
+        Ui {
+            color: !no_color && (forced || (stdout_tty && !dumb)),
+            interactive: stdout_tty && std::io::stderr().is_terminal() && !dumb,
+        }
+    }
+
+    /// Plain text: for reports and tests.
+    pub fn plain() -> Ui {
+        Ui {
+            color: false,
+            interactive: false,
+        }
+    }
+
+    pub fn green(&self, text: impl Display) -> String {
+        self.paint(text, |t| t.green().to_string())
+    }
+
+    pub fn red(&self, text: impl Display) -> String {
+        self.paint(text, |t| t.red().to_string())
+    }
+
+    pub fn yellow(&self, text: impl Display) -> String {
+        self.paint(text, |t| t.yellow().to_string())
+    }
+
+    pub fn bold(&self, text: impl Display) -> String {
+        self.paint(text, |t| t.bold().to_string())
+    }
+
+    pub fn dim(&self, text: impl Display) -> String {
+        self.paint(text, |t| t.dimmed().to_string())
+    }
+
+    fn paint(&self, text: impl Display, style: impl Fn(&String) -> String) -> String {
+        let text = text.to_string();
+        if self.color { style(&text) } else { text }
+    }
+
+    /// A status word, with its mark, coloured by how good it is.
+    pub fn status(&self, status: Status) -> String {
+        let word = format!("{} {}", mark(status), status.label());
+        match status {
+            Status::Passed => self.green(word),
+            Status::Failing | Status::DoesNotCompile | Status::TimedOut => self.red(word),
+            Status::NotChecked => self.dim(word),
+        }
+    }
+}
+
+/// A mark that reads without colour too.
+pub fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Passed => "✓",
+        Status::Failing => "✗",
+        Status::DoesNotCompile => "✗",
+        Status::TimedOut => "⧗",
+        Status::NotChecked => "·",
+    }
+}
