@@ -154,7 +154,8 @@ pub fn outcome_details(ui: Ui, kata: &Kata, outcome: &Outcome) -> String {
         }
         Outcome::TimedOut { limit_secs, tests } => {
             out += &format!(
-                "{} {title}: still running after {limit_secs} s of wall-clock time, so it was stopped.\n",
+                "{} {title}: still running after {limit_secs} s of wall-clock time, so it was stopped \
+                 (`--time-limit` changes the limit).\n",
                 ui.red(mark(Status::TimedOut)),
             );
             let unfinished: Vec<_> = tests

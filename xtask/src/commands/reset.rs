@@ -1,15 +1,16 @@
 //! `cargo xtask reset KATA`: the skeleton back, the learner's work kept aside.
 //!
-//! The skeleton is taken from git: the kata's `src/lib.rs` as it was in the
-//! last commit that changed the kata's *tests*. Maintainers change a skeleton
-//! together with its tests; learners edit `src/lib.rs` and never the tests, so
-//! that commit holds the skeleton even when the learner has committed their
-//! own work since (as a classroom assignment asks them to).
+//! The skeleton is taken from git: the kata's `src/lib.rs` as of the newest
+//! commit that changed it *by a maintainer*, someone who has also committed to
+//! the tests, the solutions or the runner. Learners edit `src/lib.rs` and
+//! never those, so this finds the skeleton even after a learner has committed
+//! their own work (as a classroom assignment asks them to), and it still
+//! finds a skeleton that maintainers improved after the kata first shipped.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::cargo::git;
 use crate::session::{Session, relative};
@@ -20,18 +21,11 @@ pub fn run(session: &mut Session, kata: &str) -> Result<bool> {
     let root = session.root.clone();
     let lib = kata.lib_file();
     let lib_in_repo = relative(&root, &lib).into_owned();
-    let tests_in_repo = relative(&root, &kata.test_file()).into_owned();
 
     // Find the skeleton before touching anything: if git cannot help, nothing changes.
-    let commit = git(&root, &["log", "-1", "--format=%H", "--", &tests_in_repo]).context(
+    let commit = skeleton_commit(&root, &lib_in_repo).context(
         "reset needs the git history to find the original skeleton; nothing was changed",
     )?;
-    let commit = commit.trim();
-    if commit.is_empty() {
-        bail!(
-            "{tests_in_repo} is not in the git history, so the original skeleton cannot be found; nothing was changed"
-        );
-    }
     let skeleton = git(&root, &["show", &format!("{commit}:{lib_in_repo}")])?;
 
     let current = std::fs::read_to_string(&lib).unwrap_or_default();
@@ -59,8 +53,32 @@ pub fn run(session: &mut Session, kata: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// The newest commit that changed `lib` and whose author also maintains the
+/// project (has committed to the tests, the solutions or the runner).
+fn skeleton_commit(root: &Path, lib: &str) -> Result<String> {
+    let maintainers = git(
+        root,
+        &[
+            "log",
+            "--format=%ae",
+            "--",
+            "solutions",
+            "katas/*/tests",
+            "xtask",
+        ],
+    )?;
+    let maintainers: Vec<&str> = maintainers.lines().collect();
+    let history = git(root, &["log", "--format=%H %ae", "--", lib])?;
+    history
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .find(|(_, author)| maintainers.contains(author))
+        .map(|(commit, _)| commit.to_owned())
+        .with_context(|| format!("no maintainer's commit of {lib} is in the git history"))
+}
+
 /// `.kata-backups/<slug>/lib-<seconds since 1970>.rs`: never overwrites an older backup.
-fn backup_path(root: &std::path::Path, slug: &str) -> PathBuf {
+fn backup_path(root: &Path, slug: &str) -> PathBuf {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())

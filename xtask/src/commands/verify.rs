@@ -12,7 +12,7 @@ use anyhow::Result;
 use toml::Value;
 
 use crate::katas::Kata;
-use crate::outcome::{Outcome, Status};
+use crate::outcome::Outcome;
 use crate::pitfalls::{self, Pitfall, read_table};
 use crate::render::ProgressView;
 use crate::runner::{Subject, Verdict};
@@ -94,46 +94,65 @@ pub fn run(session: &mut Session, names: &[String]) -> Result<bool> {
         summary.push(format!("pitfalls {ok}/{total} caught"));
     }
 
-    // Lints and formatting.
+    // Lints and formatting, of the katas and of the runner itself.
     eprintln!("Running clippy and rustfmt…");
-    let lint_packages: Vec<String> = katas
+    let mut lint_packages: Vec<String> = katas
         .iter()
         .flat_map(|k| [k.package().to_owned(), k.solution_package()])
         .collect();
+    lint_packages.push("xtask".to_owned());
     let lints = session
         .runner
         .cargo
         .clippy(&root.join("Cargo.toml"), &lint_packages)?;
     let unformatted = unformatted_files(session, &lint_packages)?;
-    for (i, kata) in katas.iter().enumerate() {
-        for dir in [&kata.dir, &kata.solution_dir] {
+    let lint_problems = |dirs: &[&PathBuf]| -> Vec<String> {
+        let mut found = Vec::new();
+        for dir in dirs {
             let manifest = dir.join("Cargo.toml");
-            for finding in lints
+            let findings = lints
                 .errors
                 .get(&manifest)
                 .into_iter()
-                .chain(lints.warnings.get(&manifest))
-                .flatten()
-            {
-                problems[i].push(format!(
+                .chain(lints.warnings.get(&manifest));
+            for finding in findings.flatten() {
+                found.push(format!(
                     "clippy on {}:\n{}",
                     relative(&root, dir),
                     indent(finding)
                 ));
             }
+            for file in unformatted.iter().filter(|f| f.starts_with(dir)) {
+                found.push(format!(
+                    "not rustfmt-clean: {} (run `cargo fmt`)",
+                    relative(&root, file)
+                ));
+            }
         }
-        for file in unformatted
-            .iter()
-            .filter(|f| f.starts_with(&kata.dir) || f.starts_with(&kata.solution_dir))
-        {
-            problems[i].push(format!(
-                "not rustfmt-clean: {} (run `cargo fmt`)",
-                relative(&root, file)
-            ));
-        }
+        found
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    for (i, kata) in katas.iter().enumerate() {
+        problems[i].extend(lint_problems(&[&kata.dir, &kata.solution_dir]));
+        rows.push(Row {
+            label: kata.label(),
+            summary: summaries[i].join(" · "),
+            problems: std::mem::take(&mut problems[i]),
+        });
     }
+    rows.push(Row {
+        label: "the runner (xtask)".to_owned(),
+        summary: "clippy · rustfmt".to_owned(),
+        problems: lint_problems(&[&root.join("xtask")]),
+    });
+    Ok(print_results(ui, &rows))
+}
 
-    Ok(print_results(ui, &katas, &summaries, &problems))
+/// One line of the verdict: a kata (or the runner) and what is wrong with it.
+struct Row {
+    label: String,
+    summary: String,
+    problems: Vec<String>,
 }
 
 fn solution_subject(kata: &Kata) -> Subject {
@@ -265,38 +284,21 @@ fn unformatted_files(session: &Session, packages: &[String]) -> Result<Vec<PathB
         .collect())
 }
 
-fn print_results(
-    ui: Ui,
-    katas: &[Kata],
-    summaries: &[Vec<String>],
-    problems: &[Vec<String>],
-) -> bool {
-    let mut passed = 0;
-    for ((kata, summary), problems) in katas.iter().zip(summaries).zip(problems) {
-        let status = if problems.is_empty() {
-            Status::Passed
-        } else {
-            Status::Failing
-        };
-        let mark = if problems.is_empty() {
+fn print_results(ui: Ui, rows: &[Row]) -> bool {
+    for row in rows {
+        let mark = if row.problems.is_empty() {
             ui.green("✓")
         } else {
             ui.red("✗")
         };
-        println!(
-            "{mark} {:<32} {}",
-            kata.label(),
-            ui.dim(summary.join(" · "))
-        );
-        for problem in problems {
+        println!("{mark} {:<32} {}", row.label, ui.dim(&row.summary));
+        for problem in &row.problems {
             println!("    {} {problem}", ui.red("-"));
         }
-        if status == Status::Passed {
-            passed += 1;
-        }
     }
-    let failed = katas.len() - passed;
-    println!("\nverify: {passed} passed, {failed} failed");
+    let failed = rows.iter().filter(|r| !r.problems.is_empty()).count();
+    // A plain closing line that CI logs and humans both read.
+    println!("\nverify: {} passed, {failed} failed", rows.len() - failed);
     failed == 0
 }
 

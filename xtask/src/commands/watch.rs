@@ -135,7 +135,9 @@ fn next_input(inputs: &Receiver<Input>) -> Option<Input> {
 /// Watches `dir` with the system's notifications, else by polling it.
 fn watch_files(dir: &Path, sender: Sender<Input>, session: &Session) -> Option<Box<dyn Watcher>> {
     let handler = move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
+        // Reading a file is an event too (the runner reads every file it
+        // fingerprints); only a write, a new file or a removal is news.
+        if let Some(event) = event.ok().filter(|e| !e.kind.is_access()) {
             // The loop may have ended; then nobody needs the news.
             let _ = sender.send(Input::Changed(event.paths));
         }

@@ -1,0 +1,222 @@
+//! Kata 04 tests: CPU-bound chunks in parallel, off the async worker.
+//!
+//! These tests use *real* time, not tokio's paused clock: the work is real CPU
+//! work on real OS threads, and the paused clock cannot see it. So durations
+//! are short (tens of milliseconds), margins are wide, and no test compares
+//! real time for equality. Every `#[tokio::test]` here runs on a
+//! current-thread runtime: one async worker, the test's own thread.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use no_gil::{Job, chunk_ranges, item_value, parallel_sum};
+
+/// Long enough for any right answer; a hang fails here instead of stalling the run.
+const LIMIT: Duration = Duration::from_secs(10);
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+/// The sum computed the slow, obvious way, for comparison.
+fn expected_sum(items: u64) -> u64 {
+    (0..items).map(item_value).sum()
+}
+
+async fn within_limit<T>(work: impl Future<Output = T>) -> T {
+    tokio::time::timeout(LIMIT, work)
+        .await
+        .expect("parallel_sum never finished")
+}
+
+/// Checks that `ranges` split `0..items` into at most `chunks` contiguous,
+/// non-empty ranges of near-equal length.
+fn assert_even_split(ranges: &[std::ops::Range<u64>], items: u64, chunks: usize) {
+    let mut next = 0;
+    for range in ranges {
+        assert_eq!(
+            range.start, next,
+            "{ranges:?} do not cover 0..{items} in order, without gaps or overlaps"
+        );
+        assert!(range.end > range.start, "{ranges:?} contain an empty chunk");
+        next = range.end;
+    }
+    assert_eq!(
+        next, items,
+        "{ranges:?} do not reach the last item of 0..{items}"
+    );
+    assert!(
+        ranges.len() <= chunks,
+        "{} chunks were made where at most {chunks} were asked for",
+        ranges.len()
+    );
+    let shortest = ranges.iter().map(|r| r.end - r.start).min().unwrap_or(0);
+    let longest = ranges.iter().map(|r| r.end - r.start).max().unwrap_or(0);
+    assert!(
+        longest - shortest <= 1,
+        "{ranges:?} are uneven: chunk lengths should differ by one item at most"
+    );
+}
+
+/// An even split: four chunks of five.
+#[test]
+fn twenty_items_split_into_four_chunks_of_five() {
+    assert_eq!(chunk_ranges(20, 4), [0..5, 5..10, 10..15, 15..20]);
+}
+
+/// An uneven split loses no item to rounding, and stays balanced.
+#[test]
+fn an_uneven_split_keeps_every_item() {
+    for (items, chunks) in [(10, 3), (7, 2), (1001, 8), (5, 1)] {
+        let ranges = chunk_ranges(items, chunks);
+        assert_eq!(
+            ranges.len(),
+            chunks,
+            "{items} items in {chunks} chunks gave {ranges:?}"
+        );
+        assert_even_split(&ranges, items, chunks);
+    }
+}
+
+/// More chunks than items: one item per chunk, and no empty chunks.
+#[test]
+fn more_chunks_than_items_gives_no_empty_chunks() {
+    assert_eq!(chunk_ranges(3, 8), [0..1, 1..2, 2..3]);
+    assert!(chunk_ranges(0, 4).is_empty(), "no items means no chunks");
+}
+
+/// The parallel sum equals the sequential one, for even and uneven splits.
+#[tokio::test]
+async fn the_parallel_sum_is_right() {
+    for (items, chunks) in [(10_000, 4), (1001, 3), (7, 16), (50, 1)] {
+        let job = Arc::new(Job::new(items, Duration::ZERO));
+        let sum = within_limit(parallel_sum(Arc::clone(&job), chunks)).await;
+        assert_eq!(
+            sum,
+            expected_sum(items),
+            "wrong sum for {items} items in {chunks} chunks"
+        );
+    }
+}
+
+/// An empty job sums to zero.
+#[tokio::test]
+async fn an_empty_job_sums_to_zero() {
+    let job = Arc::new(Job::new(0, Duration::ZERO));
+    assert_eq!(within_limit(parallel_sum(job, 4)).await, 0);
+}
+
+/// The chunks actually run cover every item exactly once.
+#[tokio::test]
+async fn every_item_is_computed_exactly_once() {
+    let job = Arc::new(Job::new(1000, Duration::ZERO));
+
+    within_limit(parallel_sum(Arc::clone(&job), 6)).await;
+
+    let mut ranges: Vec<_> = job.runs().into_iter().map(|run| run.range).collect();
+    ranges.sort_by_key(|range| range.start);
+    assert_eq!(ranges.len(), 6, "asked for 6 chunks, ran {ranges:?}");
+    assert_even_split(&ranges, 1000, 6);
+}
+
+/// Four chunks of 30 ms each overlap in time, on more than one OS thread:
+/// the work really is parallel, with no lock that lets one thread at a time.
+#[tokio::test]
+async fn chunks_run_at_the_same_time_on_several_threads() {
+    let job = Arc::new(Job::new(40, ms(3)));
+
+    let sum = within_limit(parallel_sum(Arc::clone(&job), 4)).await;
+
+    assert_eq!(sum, expected_sum(40));
+    let runs = job.runs();
+    assert_eq!(runs.len(), 4, "asked for 4 chunks, ran {runs:?}");
+    let overlapping = runs.iter().enumerate().any(|(i, a)| {
+        runs[i + 1..]
+            .iter()
+            .any(|b| a.started < b.finished && b.started < a.finished)
+    });
+    assert!(
+        overlapping,
+        "no two chunks ran at the same time: each one waited for the previous one to finish"
+    );
+    let threads: HashSet<_> = runs.iter().map(|run| run.thread).collect();
+    assert!(
+        threads.len() > 1,
+        "all four chunks ran on the same OS thread: nothing ran in parallel"
+    );
+}
+
+/// No chunk runs on the async worker (here, the test's own thread).
+#[tokio::test]
+async fn chunks_never_run_on_the_async_worker() {
+    let worker = thread::current().id();
+    let job = Arc::new(Job::new(40, ms(1)));
+
+    within_limit(parallel_sum(Arc::clone(&job), 4)).await;
+
+    for run in job.runs() {
+        assert_ne!(
+            run.thread, worker,
+            "chunk {:?} ran on the async worker thread: CPU work there blocks every task",
+            run.range
+        );
+    }
+}
+
+/// A heartbeat task on the same current-thread runtime ticks every 5 ms while
+/// a job of about 200 ms of CPU runs: the job never holds the worker.
+#[tokio::test]
+async fn a_heartbeat_keeps_ticking_while_the_job_runs() {
+    let beats = Arc::new(Mutex::new(Vec::<Instant>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let heartbeat = tokio::spawn({
+        let beats = Arc::clone(&beats);
+        let stop = Arc::clone(&stop);
+        async move {
+            let mut interval = tokio::time::interval(ms(5));
+            while !stop.load(Ordering::Relaxed) {
+                interval.tick().await;
+                beats.lock().unwrap().push(Instant::now());
+            }
+        }
+    });
+    // Let the heartbeat take its first beat before the job starts.
+    tokio::task::yield_now().await;
+    let job = Arc::new(Job::new(40, ms(5)));
+
+    let started = Instant::now();
+    let sum = within_limit(parallel_sum(Arc::clone(&job), 4)).await;
+    let finished = Instant::now();
+
+    stop.store(true, Ordering::Relaxed);
+    if let Err(error) = heartbeat.await {
+        std::panic::resume_unwind(error.into_panic());
+    }
+    assert_eq!(sum, expected_sum(40));
+    // The longest stretch of the job during which the heartbeat was silent.
+    let mut points = vec![started];
+    points.extend(
+        beats
+            .lock()
+            .unwrap()
+            .iter()
+            .copied()
+            .filter(|&beat| started < beat && beat < finished),
+    );
+    points.push(finished);
+    let longest_silence = points
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .max()
+        .expect("there are always two points");
+    assert!(
+        longest_silence < ms(100),
+        "the heartbeat was silent for {longest_silence:?} of the job's {:?}: \
+         the CPU work blocked the async worker",
+        finished - started
+    );
+}
