@@ -216,3 +216,99 @@ pub fn summary(ui: Ui, katas: &[Kata], statuses: &[Status]) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::katas::{Level, Meta};
+    use crate::outcome::TestCase;
+
+    fn kata(number: u32, slug: &str, track: &str) -> Kata {
+        Kata {
+            meta: Meta {
+                number,
+                slug: slug.into(),
+                title: format!("The {slug} kata"),
+                level: Level::Basic,
+                track: track.into(),
+                source: "000".into(),
+                question: "Why?".into(),
+                hints: vec![],
+            },
+            dir: PathBuf::from(format!("katas/{number:02}-{slug}")),
+            solution_dir: PathBuf::from(format!("solutions/{number:02}-{slug}")),
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_each_track_and_the_share_solved() {
+        let katas = [
+            kata(1, "a", "One"),
+            kata(2, "b", "One"),
+            kata(3, "c", "Two"),
+        ];
+        let statuses = [Status::Passed, Status::Failing, Status::DoesNotCompile];
+
+        let text = summary(Ui::plain(), &katas, &statuses);
+
+        assert!(
+            text.contains("01 a                            ✓ passed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("03 c                            ✗ does not compile"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Track: One                                 1/2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Track: Two                                 0/1"),
+            "{text}"
+        );
+        assert!(text.contains("1/3 katas solved (33%)"), "{text}");
+    }
+
+    #[test]
+    fn a_timeout_names_the_unfinished_tests_and_the_likely_causes() {
+        let outcome = Outcome::TimedOut {
+            limit_secs: 10,
+            tests: vec![TestCase {
+                name: "waits_forever".into(),
+                result: TestResult::Unfinished,
+                message: None,
+            }],
+        };
+
+        let text = outcome_details(Ui::plain(), &kata(7, "promise", "One"), &outcome);
+
+        assert!(text.contains("still running after 10 s"), "{text}");
+        assert!(text.contains("Never finished: waits_forever"), "{text}");
+        assert!(text.contains("lock held across `.await`"), "{text}");
+    }
+
+    #[test]
+    fn only_the_first_failures_are_shown_in_full() {
+        let tests = (0..5)
+            .map(|i| TestCase {
+                name: format!("t{i}"),
+                result: TestResult::Failed,
+                message: Some(format!("panic number {i}")),
+            })
+            .collect();
+
+        let text = outcome_details(
+            Ui::plain(),
+            &kata(1, "a", "One"),
+            &Outcome::Failed { tests },
+        );
+
+        assert!(text.contains("5 of 5 tests fail"), "{text}");
+        assert!(text.contains("panic number 2"), "{text}");
+        assert!(!text.contains("panic number 3"), "{text}");
+        assert!(text.contains("…and 2 more failing tests"), "{text}");
+    }
+}

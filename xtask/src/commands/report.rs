@@ -87,6 +87,9 @@ pub fn junit(katas: &[Kata], outcomes: &[&Outcome]) -> Result<String> {
                 TestResult::Failed | TestResult::Unfinished => {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                     if let Some(message) = &test.message {
+                        // The panic's first line after "thread … panicked at …:".
+                        let headline = message.lines().nth(1).unwrap_or(message);
+                        status.set_message(headline.trim().to_owned());
                         status.set_description(message.clone());
                     }
                     if test.result == TestResult::Unfinished {
