@@ -1,0 +1,257 @@
+//! Kata 13 tests: cancelling a worker, on tokio's paused clock.
+//!
+//! Every worker writes what it does into a shared `Journal`. A step that was
+//! interrupted shows up as `Begun(n)` with no `Done(n)`; the cleanup shows up
+//! as `CleanedUp`. So the tests can see *where* a cancellation landed and that
+//! the cleanup really ran, not just what value came back.
+
+use std::time::Duration;
+
+use cancel_task::{Event, Journal, Outcome, Worker, spawn_worker, work};
+use tokio::time::{Instant, sleep, timeout};
+use tokio_util::sync::CancellationToken;
+
+use Event::{Begun, CleanedUp, Done};
+
+/// Long enough for any right answer; a hang fails here, in virtual time.
+const LIMIT: Duration = Duration::from_secs(600);
+
+/// Every step of every worker in these tests takes this long.
+const STEP: Duration = Duration::from_millis(100);
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+async fn outcome_within_limit(worker: Worker) -> Outcome {
+    timeout(LIMIT, worker.outcome())
+        .await
+        .expect("the worker's outcome never came")
+}
+
+/// Left alone, a worker does every step and then cleans up.
+#[tokio::test(start_paused = true)]
+async fn an_uncancelled_worker_completes_every_step() {
+    let journal = Journal::new();
+    let start = Instant::now();
+
+    let outcome = outcome_within_limit(spawn_worker(journal.clone(), 3, STEP)).await;
+
+    assert_eq!(outcome, Outcome::Completed { steps: 3 });
+    assert_eq!(start.elapsed(), ms(300), "three 100 ms steps take 300 ms");
+    assert_eq!(
+        journal.events(),
+        [
+            Begun(1),
+            Done(1),
+            Begun(2),
+            Done(2),
+            Begun(3),
+            Done(3),
+            CleanedUp
+        ],
+        "the cleanup must run exactly once, after the last step"
+    );
+}
+
+/// A cancelled worker's outcome says it was cancelled, not that it finished.
+#[tokio::test(start_paused = true)]
+async fn the_outcome_of_a_cancelled_worker_is_cancelled() {
+    let worker = spawn_worker(Journal::new(), 5, STEP);
+    sleep(ms(250)).await;
+
+    worker.cancel();
+
+    assert_eq!(
+        outcome_within_limit(worker).await,
+        Outcome::Cancelled,
+        "an aborted task has no value: its JoinError says is_cancelled()"
+    );
+}
+
+/// The cleanup runs when the worker is cancelled, exactly like a `finally`.
+#[tokio::test(start_paused = true)]
+async fn cleanup_runs_when_the_worker_is_cancelled() {
+    let journal = Journal::new();
+    let worker = spawn_worker(journal.clone(), 5, STEP);
+    sleep(ms(250)).await;
+
+    worker.cancel();
+    let _ = outcome_within_limit(worker).await;
+
+    let events = journal.events();
+    assert_eq!(
+        events.iter().filter(|event| **event == CleanedUp).count(),
+        1,
+        "the cleanup must run exactly once when the worker is cancelled; got {events:?}"
+    );
+    assert_eq!(
+        events.last(),
+        Some(&CleanedUp),
+        "the cleanup must be the last thing the worker did"
+    );
+}
+
+/// Cancellation lands at the `.await` in progress: step 3 began at 200 ms and
+/// was cut off at 250 ms, before its sleep completed; no later step began.
+#[tokio::test(start_paused = true)]
+async fn cancellation_lands_at_the_await_in_progress() {
+    let journal = Journal::new();
+    let worker = spawn_worker(journal.clone(), 5, STEP);
+    sleep(ms(250)).await;
+
+    worker.cancel();
+    let _ = outcome_within_limit(worker).await;
+
+    assert_eq!(
+        journal.events(),
+        [Begun(1), Done(1), Begun(2), Done(2), Begun(3), CleanedUp],
+        "step 3 was parked on its sleep: the abort must drop it there, mid-step"
+    );
+}
+
+/// `cancel` does not wait for the step in progress: the worker is gone at once.
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_worker_ends_without_finishing_its_step() {
+    let worker = spawn_worker(Journal::new(), 5, STEP);
+    sleep(ms(250)).await;
+    let cancelled_at = Instant::now();
+
+    worker.cancel();
+    let _ = outcome_within_limit(worker).await;
+
+    assert_eq!(
+        cancelled_at.elapsed(),
+        Duration::ZERO,
+        "the worker ran on after cancel(): it finished its step instead of stopping at the await"
+    );
+}
+
+/// A worker cancelled before it ever ran never runs its body: no step, and no
+/// cleanup either, because the guard was never created.
+#[tokio::test(start_paused = true)]
+async fn a_worker_cancelled_before_it_runs_does_nothing() {
+    let journal = Journal::new();
+    let start = Instant::now();
+
+    let worker = spawn_worker(journal.clone(), 5, STEP);
+    worker.cancel();
+    let outcome = outcome_within_limit(worker).await;
+
+    assert_eq!(outcome, Outcome::Cancelled);
+    assert_eq!(
+        journal.events(),
+        [],
+        "a task aborted before its first poll never starts"
+    );
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// Cancelling a worker that already finished changes nothing: its result stays.
+#[tokio::test(start_paused = true)]
+async fn cancelling_a_finished_worker_keeps_its_result() {
+    let journal = Journal::new();
+    let worker = spawn_worker(journal.clone(), 2, STEP);
+    sleep(ms(500)).await;
+
+    worker.cancel();
+
+    assert_eq!(
+        outcome_within_limit(worker).await,
+        Outcome::Completed { steps: 2 },
+        "the worker had finished before cancel(); it must not be reported as cancelled"
+    );
+    assert_eq!(
+        journal.events(),
+        [Begun(1), Done(1), Begun(2), Done(2), CleanedUp]
+    );
+}
+
+/// A polite stop lets the step in progress finish, then the worker returns
+/// how many steps it did, and cleans up.
+#[tokio::test(start_paused = true)]
+async fn stop_lets_the_step_in_progress_finish() {
+    let journal = Journal::new();
+    let start = Instant::now();
+    let worker = spawn_worker(journal.clone(), 5, STEP);
+    sleep(ms(250)).await;
+
+    worker.stop();
+    let outcome = outcome_within_limit(worker).await;
+
+    assert_eq!(outcome, Outcome::Completed { steps: 3 });
+    assert_eq!(
+        start.elapsed(),
+        ms(300),
+        "step 3 should end at 300 ms, and nothing after it"
+    );
+    assert_eq!(
+        journal.events(),
+        [
+            Begun(1),
+            Done(1),
+            Begun(2),
+            Done(2),
+            Begun(3),
+            Done(3),
+            CleanedUp
+        ],
+        "after stop(), the step in progress finishes and no new step begins"
+    );
+}
+
+/// The cleanup lives in the future itself: dropping the `work` future, here
+/// by a timeout, runs it too, with no task and no abort involved.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_work_future_runs_the_cleanup() {
+    let journal = Journal::new();
+
+    let result = timeout(
+        ms(150),
+        work(journal.clone(), 5, STEP, CancellationToken::new()),
+    )
+    .await;
+
+    assert!(result.is_err(), "five 100 ms steps cannot finish in 150 ms");
+    assert_eq!(
+        journal.events(),
+        [Begun(1), Done(1), Begun(2), CleanedUp],
+        "dropping the future mid-step must run the cleanup"
+    );
+}
+
+/// `work` on its own, never stopped, returns the number of steps it did.
+#[tokio::test(start_paused = true)]
+async fn work_returns_the_number_of_steps_done() {
+    let journal = Journal::new();
+    let start = Instant::now();
+
+    let steps = timeout(
+        LIMIT,
+        work(journal.clone(), 4, STEP, CancellationToken::new()),
+    )
+    .await
+    .expect("work never finished");
+
+    assert_eq!(steps, 4);
+    assert_eq!(start.elapsed(), ms(400));
+    assert_eq!(journal.events().last(), Some(&CleanedUp));
+}
+
+/// A token cancelled before `work` starts means no step at all, but the
+/// cleanup still runs: the body started, so its guard exists.
+#[tokio::test(start_paused = true)]
+async fn work_with_a_stopped_token_does_no_step_but_cleans_up() {
+    let journal = Journal::new();
+    let stop = CancellationToken::new();
+    stop.cancel();
+    let start = Instant::now();
+
+    let steps = timeout(LIMIT, work(journal.clone(), 4, STEP, stop))
+        .await
+        .expect("work never finished");
+
+    assert_eq!(steps, 0);
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    assert_eq!(journal.events(), [CleanedUp]);
+}

@@ -1,0 +1,285 @@
+//! Kata 14 tests: timeouts on tokio's paused clock.
+//!
+//! The simulated `Service` counts every call that was dropped before it
+//! answered ("abandoned"): that is how the tests see that a timed-out
+//! operation was really cancelled, not left running. On the paused clock the
+//! boundaries are exact, so "finishes exactly at the deadline" is testable.
+
+use std::time::Duration;
+
+use timeout::{
+    Reply, Service, ServiceError, TimeoutError, retry_until, with_deadline, with_timeout,
+};
+use tokio::time::Instant;
+
+/// Long enough for any right answer; a hang fails here, in virtual time.
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+fn failed(message: &str) -> TimeoutError<ServiceError> {
+    TimeoutError::Failed(ServiceError(message.to_owned()))
+}
+
+/// Runs a future under the test's own safety limit.
+async fn within_limit<T>(future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(LIMIT, future)
+        .await
+        .expect("it never returned: it should have given up by its own deadline")
+}
+
+/// An operation that answers in time gives its value, at its own pace.
+#[tokio::test(start_paused = true)]
+async fn an_operation_within_the_limit_gives_its_value() {
+    let service = Service::new([Reply::Value(7, ms(300))]);
+    let start = Instant::now();
+
+    let result = within_limit(with_timeout(ms(1000), service.call())).await;
+
+    assert_eq!(result, Ok(7));
+    assert_eq!(
+        start.elapsed(),
+        ms(300),
+        "a timeout must not slow down a fast operation"
+    );
+    assert_eq!(service.finished(), 1);
+}
+
+/// A slow operation times out exactly at the limit.
+#[tokio::test(start_paused = true)]
+async fn a_slow_operation_times_out_at_the_limit() {
+    let service = Service::new([Reply::Value(7, ms(5000))]);
+    let start = Instant::now();
+
+    let result = within_limit(with_timeout(ms(1000), service.call())).await;
+
+    assert_eq!(result, Err(TimeoutError::TimedOut));
+    assert_eq!(
+        start.elapsed(),
+        ms(1000),
+        "the timeout must fire at the limit, not later"
+    );
+}
+
+/// The operation that timed out was dropped at the limit: cancelled, not left
+/// running in the background.
+#[tokio::test(start_paused = true)]
+async fn the_timed_out_operation_is_dropped() {
+    let service = Service::new([Reply::Hang]);
+
+    let _ = within_limit(with_timeout(ms(1000), service.call())).await;
+
+    assert_eq!(
+        service.abandoned(),
+        1,
+        "the timed-out call must be dropped by the time the timeout returns"
+    );
+    assert_eq!(service.finished(), 0);
+}
+
+/// An operation that fails in time reports its own error, not a time-out.
+#[tokio::test(start_paused = true)]
+async fn the_operations_own_error_is_not_a_timeout() {
+    let service = Service::new([Reply::Fail("disk full", ms(200))]);
+    let start = Instant::now();
+
+    let result = within_limit(with_timeout(ms(1000), service.call())).await;
+
+    assert_eq!(
+        result,
+        Err(failed("disk full")),
+        "the service answered with an error in time: that is Failed, not TimedOut"
+    );
+    assert_eq!(start.elapsed(), ms(200));
+    assert_eq!(service.abandoned(), 0);
+}
+
+/// Finishing exactly at the limit counts as finishing: tokio polls the
+/// operation before it checks the timer.
+#[tokio::test(start_paused = true)]
+async fn an_operation_finishing_exactly_at_the_limit_succeeds() {
+    let service = Service::new([Reply::Value(7, ms(1000))]);
+    let start = Instant::now();
+
+    let result = within_limit(with_timeout(ms(1000), service.call())).await;
+
+    assert_eq!(
+        result,
+        Ok(7),
+        "the operation was ready at the very instant of the limit: its value wins"
+    );
+    assert_eq!(start.elapsed(), ms(1000));
+}
+
+/// One millisecond too slow is too slow.
+#[tokio::test(start_paused = true)]
+async fn an_operation_one_millisecond_late_times_out() {
+    let service = Service::new([Reply::Value(7, ms(1001))]);
+    let start = Instant::now();
+
+    let result = within_limit(with_timeout(ms(1000), service.call())).await;
+
+    assert_eq!(result, Err(TimeoutError::TimedOut));
+    assert_eq!(start.elapsed(), ms(1000));
+    assert_eq!(service.abandoned(), 1);
+}
+
+/// A zero limit still polls the operation once: a ready answer is taken, a
+/// pending one is started, then dropped, with no time passing.
+#[tokio::test(start_paused = true)]
+async fn a_zero_limit_polls_the_operation_once() {
+    let ready = within_limit(with_timeout(Duration::ZERO, async {
+        Ok::<_, ServiceError>(5)
+    }))
+    .await;
+    assert_eq!(
+        ready,
+        Ok(5),
+        "a future that is ready at its first poll beats a zero limit"
+    );
+
+    let service = Service::new([Reply::Value(7, ms(1))]);
+    let start = Instant::now();
+    let pending = within_limit(with_timeout(Duration::ZERO, service.call())).await;
+
+    assert_eq!(pending, Err(TimeoutError::TimedOut));
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    assert_eq!(
+        service.calls_started_at(),
+        [Duration::ZERO],
+        "the call was polled once, so it started"
+    );
+    assert_eq!(service.abandoned(), 1);
+}
+
+/// A deadline is a point in time: work done before the call uses it up.
+#[tokio::test(start_paused = true)]
+async fn a_deadline_counts_from_when_it_was_set() {
+    let start = Instant::now();
+    let deadline = start + ms(1000);
+    tokio::time::sleep(ms(600)).await;
+    let service = Service::new([Reply::Value(7, ms(500))]);
+
+    let result = within_limit(with_deadline(deadline, service.call())).await;
+
+    assert_eq!(
+        result,
+        Err(TimeoutError::TimedOut),
+        "600 ms were already gone: only 400 ms were left for a 500 ms call"
+    );
+    assert_eq!(
+        start.elapsed(),
+        ms(1000),
+        "the deadline is an instant, not a fresh 1 s allowance"
+    );
+    assert_eq!(service.abandoned(), 1);
+}
+
+/// Before its deadline, `with_deadline` gives the value or the operation's
+/// own error, like `with_timeout`.
+#[tokio::test(start_paused = true)]
+async fn with_deadline_tells_a_value_from_a_failure() {
+    let deadline = Instant::now() + ms(1000);
+    let service = Service::new([
+        Reply::Value(7, ms(1000)),
+        Reply::Fail("no such user", ms(0)),
+    ]);
+
+    let first = within_limit(with_deadline(deadline, service.call())).await;
+    let second = within_limit(with_deadline(deadline, service.call())).await;
+
+    assert_eq!(
+        first,
+        Ok(7),
+        "finishing exactly at the deadline counts as in time"
+    );
+    assert_eq!(
+        second,
+        Err(failed("no such user")),
+        "an answer ready at once beats a deadline that has come"
+    );
+}
+
+/// Retrying stops at the first success, with the pause between attempts.
+#[tokio::test(start_paused = true)]
+async fn retry_returns_the_first_success() {
+    let service = Service::new([
+        Reply::Fail("busy", ms(100)),
+        Reply::Fail("busy", ms(100)),
+        Reply::Value(7, ms(100)),
+    ]);
+    let start = Instant::now();
+
+    let result = within_limit(retry_until(start + ms(1000), ms(50), || service.call())).await;
+
+    assert_eq!(result, Ok(7));
+    assert_eq!(start.elapsed(), ms(400));
+    assert_eq!(service.calls_started_at(), [ms(0), ms(150), ms(300)]);
+}
+
+/// A service that never answers cannot keep a retry loop going: it gives up
+/// at the deadline, exactly, and drops the attempt in flight.
+#[tokio::test(start_paused = true)]
+async fn retry_gives_up_at_the_deadline_when_the_service_hangs() {
+    let service = Service::new([Reply::Hang]);
+    let start = Instant::now();
+
+    let result = within_limit(retry_until(start + ms(1000), ms(50), || service.call())).await;
+
+    assert_eq!(result, Err(TimeoutError::TimedOut));
+    assert_eq!(start.elapsed(), ms(1000));
+    assert_eq!(
+        service.calls_started_at(),
+        [ms(0)],
+        "no attempt may start once the deadline has come"
+    );
+    assert_eq!(service.abandoned(), 1);
+}
+
+/// A service that always fails is retried until the deadline and no longer;
+/// a pause that would run past the deadline ends at the deadline instead.
+#[tokio::test(start_paused = true)]
+async fn retry_gives_up_at_the_deadline_when_every_attempt_fails() {
+    let service = Service::new([Reply::Fail("busy", ms(100))]);
+    let start = Instant::now();
+
+    let result = within_limit(retry_until(start + ms(1000), ms(100), || service.call())).await;
+
+    assert_eq!(
+        result,
+        Err(TimeoutError::TimedOut),
+        "out of time is TimedOut, whatever the last attempt said"
+    );
+    assert_eq!(start.elapsed(), ms(1000), "gave up too late or too early");
+    assert_eq!(
+        service.calls_started_at(),
+        [ms(0), ms(200), ms(400), ms(600), ms(800)],
+        "an attempt every 200 ms, and none at or after the deadline"
+    );
+    assert_eq!(service.abandoned(), 0);
+}
+
+/// All attempts share one deadline: an attempt still running when it comes
+/// is cut off, even though it has had less than the full second.
+#[tokio::test(start_paused = true)]
+async fn retry_cuts_off_the_attempt_in_flight_at_the_deadline() {
+    let service = Service::new([Reply::Fail("busy", ms(300))]);
+    let start = Instant::now();
+
+    let result = within_limit(retry_until(start + ms(1000), ms(100), || service.call())).await;
+
+    assert_eq!(result, Err(TimeoutError::TimedOut));
+    assert_eq!(
+        start.elapsed(),
+        ms(1000),
+        "each attempt must get what is left of the deadline, not a fresh allowance"
+    );
+    assert_eq!(service.calls_started_at(), [ms(0), ms(400), ms(800)]);
+    assert_eq!(
+        service.abandoned(),
+        1,
+        "the third attempt, started at 800 ms, must be dropped at 1000 ms"
+    );
+}

@@ -1,0 +1,163 @@
+//! Kata 15: shield a critical write from the caller's cancellation.
+//!
+//! [`place_order`] validates an order, writes its record, then sends a
+//! receipt. Its caller may give up at any moment (a timeout drops the
+//! future). Write:
+//!
+//! * [`shield`], which protects a piece of work from the caller's
+//!   cancellation, like Python's `asyncio.shield`;
+//! * [`place_order`], which shields the write, and only the write.
+//!
+//! The simulated [`Store`] is given; it counts the writes that were dropped
+//! halfway, which is how the tests see a write that was cancelled.
+//!
+//! Run the tests with `cargo test -p shield`, or `cargo xtask watch`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// How long [`Store::validate`] takes.
+pub const VALIDATE_TIME: Duration = Duration::from_millis(100);
+/// How long [`Store::write`] takes.
+pub const WRITE_TIME: Duration = Duration::from_millis(300);
+/// How long [`Store::send_receipt`] takes.
+pub const RECEIPT_TIME: Duration = Duration::from_millis(100);
+
+/// A simulated order database. A write becomes visible only when it has
+/// completed; a write dropped halfway is counted as interrupted (in a real
+/// database, a torn or rolled-back write).
+///
+/// This part is given: you do not need to change it.
+#[derive(Debug)]
+pub struct Store {
+    /// The time `new` was called: completion times are measured from here.
+    epoch: Instant,
+    /// A std Mutex: never held across an `.await`, and also locked from a
+    /// drop guard, which cannot await.
+    state: Mutex<StoreState>,
+}
+
+#[derive(Debug, Default)]
+struct StoreState {
+    /// Completed writes: the record and when it completed.
+    records: HashMap<u32, (String, Duration)>,
+    interrupted: usize,
+    receipts: Vec<u32>,
+}
+
+impl Store {
+    /// An empty store; times are measured from now.
+    pub fn new() -> Self {
+        Self {
+            epoch: Instant::now(),
+            state: Mutex::default(),
+        }
+    }
+
+    /// Checks an order: takes [`VALIDATE_TIME`], changes nothing.
+    pub async fn validate(&self, id: u32) {
+        let _ = id;
+        tokio::time::sleep(VALIDATE_TIME).await;
+    }
+
+    /// Writes the record of order `id`: takes [`WRITE_TIME`]. If the future is
+    /// dropped before it completes, nothing is stored and the write is counted
+    /// as interrupted.
+    pub async fn write(&self, id: u32, record: String) {
+        let mut guard = WriteGuard {
+            store: self,
+            completed: false,
+        };
+        tokio::time::sleep(WRITE_TIME).await;
+        let completed_at = self.epoch.elapsed();
+        self.lock().records.insert(id, (record, completed_at));
+        guard.completed = true;
+    }
+
+    /// Sends the receipt of order `id`: takes [`RECEIPT_TIME`]; recorded only
+    /// once sent.
+    pub async fn send_receipt(&self, id: u32) {
+        tokio::time::sleep(RECEIPT_TIME).await;
+        self.lock().receipts.push(id);
+    }
+
+    /// The record of order `id`, if its write completed.
+    pub fn record(&self, id: u32) -> Option<String> {
+        self.lock()
+            .records
+            .get(&id)
+            .map(|(record, _)| record.clone())
+    }
+
+    /// When the write of order `id` completed, measured from [`Store::new`].
+    pub fn written_at(&self, id: u32) -> Option<Duration> {
+        self.lock().records.get(&id).map(|&(_, at)| at)
+    }
+
+    /// How many writes were dropped before they completed.
+    pub fn interrupted_writes(&self) -> usize {
+        self.lock().interrupted
+    }
+
+    /// The orders whose receipts were sent, in order.
+    pub fn receipts(&self) -> Vec<u32> {
+        self.lock().receipts.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, StoreState> {
+        self.state.lock().expect("the store never panics")
+    }
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+struct WriteGuard<'a> {
+    store: &'a Store,
+    completed: bool,
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        if !self.completed {
+            self.store.lock().interrupted += 1;
+        }
+    }
+}
+
+/// Protects `work` from the caller's cancellation, like Python's
+/// `asyncio.shield`.
+///
+/// The work starts at once, before the returned future is first polled, and
+/// runs to completion even if that future is dropped. Awaiting the returned
+/// future gives the work's output; a panic in the work is re-raised there.
+pub fn shield<T>(work: impl Future<Output = T> + Send + 'static) -> impl Future<Output = T>
+where
+    T: Send + 'static,
+{
+    // TODO: start the work in a way that does not belong to the caller's
+    // future, here in the plain function (not inside the returned `async`
+    // block); then return a future that waits for it and re-raises its panic.
+    let _work = work;
+    async { todo!("shield the work from the caller's cancellation") }
+}
+
+/// Handles one order: validates it, writes its record (shielded), then sends
+/// its receipt.
+///
+/// If the caller gives up during validation, nothing is written. If it gives
+/// up during the write, the write still completes. If it gives up during the
+/// receipt, the receipt is not sent.
+pub async fn place_order(store: std::sync::Arc<Store>, id: u32, item: &str) {
+    // TODO: `store.validate(id)`, then the write of `format!("order {id}: {item}")`
+    // through `shield`, then `store.send_receipt(id)`.
+    let _ = store;
+    todo!("place order {id} for {item:?}")
+}
