@@ -1,0 +1,342 @@
+//! Kata 17 tests: cancelling a group really stops every child.
+//!
+//! Each child is a simulated job: it works in one-second steps, counting each
+//! step on a shared progress counter, and it carries a drop guard that writes
+//! "cleanup N" into a shared log when the child's future is dropped, whether
+//! it finished or was cancelled. "finished N" is logged only when the job
+//! completes. The tests run on tokio's paused clock, so a child that was
+//! "cancelled" but keeps running shows up as progress made while the test
+//! sleeps through virtual time.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cancel_group::{Group, gather};
+use tokio::time::{Instant, sleep, timeout};
+
+/// Long enough for any right answer; a hang fails here, in virtual time.
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+/// What the children did, shared with the test.
+#[derive(Clone, Default)]
+struct Probe {
+    log: Arc<Mutex<Vec<String>>>,
+    steps: Arc<AtomicUsize>,
+}
+
+impl Probe {
+    fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn count(&self, prefix: &str) -> usize {
+        self.log().iter().filter(|e| e.starts_with(prefix)).count()
+    }
+
+    fn steps(&self) -> usize {
+        self.steps.load(Ordering::SeqCst)
+    }
+
+    /// A job that takes `seconds` one-second steps and returns `id * 10`.
+    fn child(&self, id: usize, seconds: usize) -> impl Future<Output = usize> + Send + 'static {
+        let probe = self.clone();
+        async move {
+            let _cleanup = Cleanup {
+                id,
+                log: Arc::clone(&probe.log),
+            };
+            for _ in 0..seconds {
+                sleep(ms(1000)).await;
+                probe.steps.fetch_add(1, Ordering::SeqCst);
+            }
+            probe.log.lock().unwrap().push(format!("finished {id}"));
+            id * 10
+        }
+    }
+}
+
+/// Writes "cleanup N" when the child's future is dropped: the `finally`.
+struct Cleanup {
+    id: usize,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("cleanup {}", self.id));
+    }
+}
+
+/// Drops the group here, as an early `return` or a `?` in its owner would.
+fn drop_the_group<T>(_group: Group<T>) {}
+
+/// Lets every task that is ready run (aborted children get dropped), moving
+/// the clock by only a millisecond.
+async fn let_the_runtime_catch_up() {
+    sleep(ms(1)).await;
+}
+
+/// Three jobs of 3 s, 1 s and 2 s: results in spawn order, 3 s in all.
+#[tokio::test(start_paused = true)]
+async fn join_returns_every_result_in_spawn_order() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+    let start = Instant::now();
+
+    group.spawn(probe.child(1, 3));
+    group.spawn(probe.child(2, 1));
+    group.spawn(probe.child(3, 2));
+    let results = timeout(LIMIT, group.join())
+        .await
+        .expect("join never finished");
+
+    assert_eq!(
+        results,
+        [10, 20, 30],
+        "results must come back in spawn order"
+    );
+    assert_eq!(
+        start.elapsed(),
+        ms(3000),
+        "the children did not run together: the group took the sum, not the longest"
+    );
+    assert_eq!(probe.count("finished"), 3);
+}
+
+/// Children start when spawned, not when someone joins the group.
+#[tokio::test(start_paused = true)]
+async fn children_run_before_anyone_joins() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+
+    group.spawn(probe.child(1, 2));
+    group.spawn(probe.child(2, 2));
+    sleep(ms(5000)).await;
+
+    assert_eq!(
+        probe.count("finished"),
+        2,
+        "the children did not run until joined: spawn must start them at once"
+    );
+    let start = Instant::now();
+    let results = timeout(LIMIT, group.join())
+        .await
+        .expect("join never finished");
+    assert_eq!(results, [10, 20]);
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "the results were already there"
+    );
+}
+
+/// Dropping the group cancels every child: each child's cleanup runs and no
+/// child finishes its work.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_group_runs_every_childs_cleanup() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+    for id in 1..=3 {
+        group.spawn(probe.child(id, 10));
+    }
+    sleep(ms(1500)).await;
+    assert_eq!(
+        probe.count("cleanup"),
+        0,
+        "a child stopped before the group was dropped"
+    );
+
+    drop_the_group(group);
+    let_the_runtime_catch_up().await;
+
+    let mut cleanups = probe.log();
+    cleanups.sort();
+    assert_eq!(
+        cleanups,
+        ["cleanup 1", "cleanup 2", "cleanup 3"],
+        "dropping the group must cancel every child (was a JoinHandle dropped? that detaches)"
+    );
+}
+
+/// After the group is dropped, no child makes any more progress.
+#[tokio::test(start_paused = true)]
+async fn no_child_keeps_running_after_the_group_is_dropped() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+    for id in 1..=3 {
+        group.spawn(probe.child(id, 10));
+    }
+    sleep(ms(2500)).await;
+    assert_eq!(probe.steps(), 6, "three children, two steps each by 2.5 s");
+
+    drop_the_group(group);
+    let_the_runtime_catch_up().await;
+    sleep(ms(20_000)).await;
+
+    assert_eq!(
+        probe.steps(),
+        6,
+        "children kept working after the group was dropped: they leaked"
+    );
+    assert_eq!(
+        probe.count("finished"),
+        0,
+        "a cancelled child finished its work"
+    );
+}
+
+/// `cancel` returns only once every child has stopped, at once in virtual
+/// time: it cancels the children rather than waiting for them.
+#[tokio::test(start_paused = true)]
+async fn cancel_returns_once_every_child_has_stopped() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+    for id in 1..=3 {
+        group.spawn(probe.child(id, 10));
+    }
+    sleep(ms(1500)).await;
+    let start = Instant::now();
+
+    timeout(LIMIT, group.cancel())
+        .await
+        .expect("cancel never returned");
+
+    assert_eq!(
+        probe.count("cleanup"),
+        3,
+        "cancel returned before every child's cleanup had run: aborting only asks, \
+         the abort lands when the runtime next runs the child"
+    );
+    assert_eq!(
+        probe.count("finished"),
+        0,
+        "cancel waited for the children to finish"
+    );
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "cancel must not wait for the work"
+    );
+    sleep(ms(20_000)).await;
+    assert_eq!(probe.steps(), 3, "a child kept working after cancel");
+}
+
+/// Children that already finished are untouched by `cancel`; the rest stop.
+#[tokio::test(start_paused = true)]
+async fn cancel_stops_only_the_children_still_running() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+    group.spawn(probe.child(1, 1));
+    group.spawn(probe.child(2, 10));
+    sleep(ms(1500)).await;
+
+    timeout(LIMIT, group.cancel())
+        .await
+        .expect("cancel never returned");
+
+    assert_eq!(
+        probe.log(),
+        ["finished 1", "cleanup 1", "cleanup 2"],
+        "child 1 had finished; child 2 had to be cancelled"
+    );
+}
+
+/// `gather` returns the results in input order, in the time of the longest.
+#[tokio::test(start_paused = true)]
+async fn gather_returns_every_result_in_order() {
+    let probe = Probe::default();
+    let start = Instant::now();
+
+    let results = timeout(
+        LIMIT,
+        gather([probe.child(1, 2), probe.child(2, 3), probe.child(3, 1)]),
+    )
+    .await
+    .expect("gather never finished");
+
+    assert_eq!(results, [10, 20, 30]);
+    assert_eq!(
+        start.elapsed(),
+        ms(3000),
+        "the children did not run together"
+    );
+}
+
+/// Cancelling `gather` (here, by a timeout that drops it) cancels every child.
+#[tokio::test(start_paused = true)]
+async fn cancelling_gather_cancels_every_child() {
+    let probe = Probe::default();
+
+    let outcome = timeout(
+        ms(2500),
+        gather([probe.child(1, 10), probe.child(2, 10), probe.child(3, 10)]),
+    )
+    .await;
+    assert!(
+        outcome.is_err(),
+        "gather cannot finish 10 s of work in 2.5 s"
+    );
+    let_the_runtime_catch_up().await;
+
+    let mut cleanups = probe.log();
+    cleanups.sort();
+    assert_eq!(
+        cleanups,
+        ["cleanup 1", "cleanup 2", "cleanup 3"],
+        "dropping the gather future must cancel every child"
+    );
+    let steps = probe.steps();
+    sleep(ms(20_000)).await;
+    assert_eq!(
+        probe.steps(),
+        steps,
+        "children kept working after gather was cancelled"
+    );
+}
+
+/// A child's panic reaches whoever joins the group, and the other children
+/// are cancelled rather than left running.
+#[tokio::test(start_paused = true)]
+async fn a_panicking_child_fails_join_and_cancels_the_rest() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+    group.spawn(probe.child(1, 10));
+    group.spawn(async {
+        sleep(ms(1000)).await;
+        panic!("child 2 crashed")
+    });
+    group.spawn(probe.child(3, 10));
+    let start = Instant::now();
+
+    // Joined on a task of its own, so that the test can look at the panic.
+    let joined = timeout(LIMIT, tokio::spawn(group.join()))
+        .await
+        .expect("join never finished");
+    let elapsed = start.elapsed();
+    let_the_runtime_catch_up().await;
+
+    let error = joined.expect_err("a child panicked, so join must panic too");
+    assert!(error.is_panic());
+    let payload = error.into_panic();
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"child 2 crashed"),
+        "join must re-raise the child's own panic"
+    );
+    assert_eq!(elapsed, ms(1000), "the panic was reported late");
+    let mut log = probe.log();
+    log.sort();
+    assert_eq!(
+        log,
+        ["cleanup 1", "cleanup 3"],
+        "the siblings of the panicking child must be cancelled"
+    );
+}

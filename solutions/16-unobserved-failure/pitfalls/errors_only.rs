@@ -1,0 +1,57 @@
+//! Pitfall: reporting the `Err`s a task returns, and forgetting its panics.
+//!
+//! The task is wrapped in `async move { if let Err(e) = task.await { report } }`
+//! and that wrapper is spawned. A panic is not an `Err`: it unwinds straight
+//! through the wrapper, which ends the spawned task before the `if let` is
+//! reached. Only the `JoinHandle` of the task sees a panic, as a `JoinError`.
+//!
+//! Caught by: a_panic_is_reported_with_the_tasks_name, a_formatted_panic_message_is_kept, every_failure_is_reported_exactly_once
+
+#[allow(dead_code)]
+#[path = "../src/lib.rs"]
+mod given;
+pub use given::{Failure, FailureKind, panic_message};
+
+use std::fmt;
+
+use tokio::sync::mpsc;
+
+pub fn supervisor() -> (Supervisor, Failures) {
+    let (report, reports) = mpsc::unbounded_channel();
+    (Supervisor { report }, Failures { reports })
+}
+
+#[derive(Debug, Clone)]
+pub struct Supervisor {
+    report: mpsc::UnboundedSender<Failure>,
+}
+
+impl Supervisor {
+    pub fn spawn<F, E>(&self, name: impl Into<String>, task: F)
+    where
+        F: Future<Output = Result<(), E>> + Send + 'static,
+        E: fmt::Display + Send + 'static,
+    {
+        let name = name.into();
+        let report = self.report.clone();
+        tokio::spawn(async move {
+            if let Err(error) = task.await {
+                let _ = report.send(Failure {
+                    task: name,
+                    kind: FailureKind::Error(error.to_string()),
+                });
+            }
+        });
+    }
+}
+
+#[derive(Debug)]
+pub struct Failures {
+    reports: mpsc::UnboundedReceiver<Failure>,
+}
+
+impl Failures {
+    pub async fn recv(&mut self) -> Option<Failure> {
+        self.reports.recv().await
+    }
+}
