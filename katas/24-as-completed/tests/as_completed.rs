@@ -1,0 +1,194 @@
+//! Kata 24 tests: results stream out in the order their futures complete, each
+//! at the moment it completes.
+//!
+//! The tests run on tokio's paused clock: the clock jumps to the next timer
+//! whenever every task waits, so "the first result arrived at 1 s" is an exact
+//! claim. Each test notes the virtual time at which every item reaches the
+//! consumer: the right order at the wrong time (everything at the end) fails.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use as_completed::as_completed;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use tokio::time::{Instant, sleep, timeout};
+
+/// Long enough for any right answer; a hang fails here, in virtual time.
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn ms(millis: u64) -> Duration {
+    Duration::from_millis(millis)
+}
+
+fn secs(seconds: u64) -> Duration {
+    Duration::from_secs(seconds)
+}
+
+/// A simulated request: waits `delay`, then answers `name`.
+async fn request(name: &'static str, delay: Duration) -> &'static str {
+    sleep(delay).await;
+    name
+}
+
+/// Drains the stream, noting the virtual time (since `start`) at which each
+/// item reached the consumer.
+async fn drain_with_times<T>(mut stream: BoxStream<'_, T>, start: Instant) -> Vec<(T, Duration)> {
+    let mut items = Vec::new();
+    while let Some(item) = timeout(LIMIT, stream.next())
+        .await
+        .expect("the stream never yielded its next item nor ended")
+    {
+        items.push((item, start.elapsed()));
+    }
+    items
+}
+
+/// Results reach the consumer in completion order, each at the moment its
+/// future completes.
+#[tokio::test(start_paused = true)]
+async fn results_arrive_in_completion_order_as_they_complete() {
+    let start = Instant::now();
+    let stream = as_completed([
+        request("slow", secs(3)),
+        request("fast", secs(1)),
+        request("mid", secs(2)),
+    ]);
+
+    let arrivals = drain_with_times(stream, start).await;
+
+    assert_eq!(
+        arrivals,
+        [("fast", secs(1)), ("mid", secs(2)), ("slow", secs(3))],
+        "each result must arrive when its future completes (fast at 1 s, mid at 2 s, slow at 3 s)"
+    );
+}
+
+/// The consumer gets the first result when the first future completes, not
+/// when the last one does.
+#[tokio::test(start_paused = true)]
+async fn the_first_result_arrives_at_the_first_completion() {
+    let start = Instant::now();
+    let mut stream = as_completed([request("slow", secs(100)), request("fast", secs(1))]);
+
+    let first = timeout(LIMIT, stream.next())
+        .await
+        .expect("the stream never yielded");
+
+    assert_eq!(first, Some("fast"));
+    assert_eq!(
+        start.elapsed(),
+        secs(1),
+        "the first result must come out at 1 s, when it completes, not after everything has finished"
+    );
+}
+
+/// The futures run at the same time: the stream ends after the slowest one,
+/// not after the sum of them all.
+#[tokio::test(start_paused = true)]
+async fn the_futures_run_concurrently() {
+    let start = Instant::now();
+    let stream = as_completed((1..=5).map(|n| request("any", secs(n))));
+
+    let arrivals = drain_with_times(stream, start).await;
+
+    assert_eq!(arrivals.len(), 5);
+    assert_eq!(
+        start.elapsed(),
+        secs(5),
+        "five requests of 1 to 5 s must take 5 s in all, not 15 s: they ran one after another"
+    );
+}
+
+/// A consumer that stops early drops the stream; the futures not yet done are
+/// dropped with it (cancelled), not left running.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_stream_cancels_the_unfinished_futures() {
+    let dropped_at: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let start = Instant::now();
+    /// Records the virtual time at which its future was dropped.
+    struct DropGuard(Arc<Mutex<Vec<Duration>>>, Instant);
+    impl Drop for DropGuard {
+        fn drop(&mut self) {
+            self.0.lock().unwrap().push(self.1.elapsed());
+        }
+    }
+    let guarded = |delay: Duration| {
+        let guard = DropGuard(Arc::clone(&dropped_at), start);
+        async move {
+            let _guard = guard;
+            sleep(delay).await;
+            delay
+        }
+    };
+    let mut stream = as_completed([guarded(secs(1)), guarded(secs(50)), guarded(secs(60))]);
+
+    let first = timeout(LIMIT, stream.next()).await.expect("no first item");
+    drop(stream);
+    sleep(secs(100)).await;
+
+    assert_eq!(first, Some(secs(1)));
+    assert_eq!(
+        *dropped_at.lock().unwrap(),
+        [secs(1), secs(1), secs(1)],
+        "the first future ends at 1 s; the two unfinished ones must be dropped with the stream, at 1 s"
+    );
+}
+
+/// No futures: the stream ends at once.
+#[tokio::test(start_paused = true)]
+async fn no_futures_make_an_empty_stream() {
+    let start = Instant::now();
+    let none: Vec<std::future::Ready<u32>> = Vec::new();
+
+    let arrivals = drain_with_times(as_completed(none), start).await;
+
+    assert!(arrivals.is_empty());
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// It scales: ten thousand futures with distinct delays (a shuffle of 1 ms to
+/// 10 s) all stream out, each at its own completion time, in completion order,
+/// and the whole run takes exactly the longest delay.
+#[tokio::test(start_paused = true)]
+async fn ten_thousand_futures_stream_out_in_completion_order() {
+    const N: u64 = 10_000;
+    // 7919 is prime, so `i * 7919 % N` visits every number below N once: the
+    // delays are 1..=N ms, in a scrambled input order.
+    let delay_of = |i: u64| ms(i * 7919 % N + 1);
+    let start = Instant::now();
+    let stream = as_completed((0..N).map(|i| async move {
+        sleep(delay_of(i)).await;
+        i
+    }));
+
+    let arrivals = drain_with_times(stream, start).await;
+
+    assert_eq!(
+        arrivals.len(),
+        N as usize,
+        "every one of the 10 000 results must come out"
+    );
+    assert_eq!(
+        arrivals[0].1,
+        ms(1),
+        "the first result must arrive at 1 ms, when the quickest future completes"
+    );
+    for (position, (i, arrived)) in arrivals.iter().enumerate() {
+        assert_eq!(
+            *arrived,
+            delay_of(*i),
+            "result #{position} (input {i}) must arrive exactly when it completes"
+        );
+        assert_eq!(
+            delay_of(*i),
+            ms(position as u64 + 1),
+            "result #{position} is out of completion order"
+        );
+    }
+    assert_eq!(
+        start.elapsed(),
+        ms(N),
+        "10 000 concurrent futures take as long as the slowest (10 s)"
+    );
+}
