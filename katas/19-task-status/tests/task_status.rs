@@ -1,0 +1,382 @@
+//! Kata 19 tests: a task handle that reports each state right and runs every
+//! done callback exactly once.
+//!
+//! The tests run on tokio's paused clock: the clock jumps to the next timer
+//! whenever every task waits, so "the callback ran at 1 s" is an exact claim.
+//! A cancelled task proves it stopped through a drop guard that records into
+//! shared state. The panicking task prints its message to the test's output;
+//! that is the default panic hook doing its job, not a failing test.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use task_status::{Outcome, Status, Task};
+use tokio::time::{Instant, sleep, timeout};
+
+/// Long enough for any right answer; a hang fails here, in virtual time.
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn secs(seconds: u64) -> Duration {
+    Duration::from_secs(seconds)
+}
+
+async fn wait_within_limit<T: Clone + Send + 'static>(task: &Task<T>) -> Outcome<T> {
+    timeout(LIMIT, task.wait())
+        .await
+        .expect("Task::wait never returned: was the outcome recorded and the waiter told?")
+}
+
+/// A task that sleeps `seconds`, then returns `value`.
+fn returns_after(seconds: u64, value: u32) -> Task<u32> {
+    Task::spawn(async move {
+        sleep(secs(seconds)).await;
+        Ok(value)
+    })
+}
+
+/// Sets its flag when dropped: proof that a future was dropped (cancelled)
+/// rather than left running.
+struct DropGuard(Arc<AtomicBool>);
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A record of the calls made to callbacks: (callback name, outcome, time).
+type Calls = Arc<Mutex<Vec<(&'static str, Outcome<u32>, Duration)>>>;
+
+/// Adds a callback to `task` that records its call into `calls`, with the
+/// time elapsed since `start`.
+fn record_into(task: &Task<u32>, calls: &Calls, name: &'static str, start: Instant) {
+    let calls = Arc::clone(calls);
+    task.add_done_callback(move |outcome| {
+        calls
+            .lock()
+            .unwrap()
+            .push((name, outcome.clone(), start.elapsed()));
+    });
+}
+
+fn names(calls: &Calls) -> Vec<&'static str> {
+    calls.lock().unwrap().iter().map(|call| call.0).collect()
+}
+
+/// While the future is still running, the task is running: not done, not
+/// cancelled, no error, no outcome.
+#[tokio::test(start_paused = true)]
+async fn a_running_task_reports_running() {
+    let task = returns_after(1, 7);
+    sleep(Duration::from_millis(500)).await;
+
+    assert_eq!(task.status(), Status::Running);
+    assert!(!task.is_done(), "done() was true for a task still running");
+    assert!(!task.is_cancelled());
+    assert_eq!(task.error(), None);
+    assert_eq!(task.outcome(), None, "a running task has no outcome yet");
+}
+
+/// A task that returns `Ok` is done and succeeded, with its value, at the
+/// moment its future finishes.
+#[tokio::test(start_paused = true)]
+async fn a_finished_task_reports_its_value() {
+    let start = Instant::now();
+    let task = returns_after(1, 42);
+
+    assert_eq!(wait_within_limit(&task).await, Outcome::Succeeded(42));
+
+    assert_eq!(
+        start.elapsed(),
+        secs(1),
+        "wait must return when the task ends"
+    );
+    assert_eq!(task.status(), Status::Succeeded);
+    assert!(task.is_done());
+    assert!(!task.is_cancelled());
+    assert_eq!(task.error(), None, "a task that succeeded has no error");
+    assert_eq!(task.outcome(), Some(Outcome::Succeeded(42)));
+}
+
+/// `done()` means "ended", not "succeeded": a task that returned `Err` is
+/// done, failed, and its error is available.
+#[tokio::test(start_paused = true)]
+async fn a_task_that_returns_an_error_is_done_and_failed() {
+    let task: Task<u32> = Task::spawn(async {
+        sleep(secs(1)).await;
+        Err("disk full".to_owned())
+    });
+
+    let outcome = wait_within_limit(&task).await;
+
+    assert_eq!(outcome, Outcome::Failed("disk full".to_owned()));
+    assert_eq!(task.status(), Status::Failed);
+    assert!(
+        task.is_done(),
+        "a failed task is done too (done() is not success)"
+    );
+    assert!(!task.is_cancelled());
+    assert_eq!(task.error(), Some("disk full".to_owned()));
+}
+
+/// A panic is a failure too, with the panic's message, not a crash of the
+/// handle or a task that stays "running" forever.
+#[tokio::test(start_paused = true)]
+async fn a_panicking_task_is_failed_with_the_panic_message() {
+    let task: Task<u32> = Task::spawn(async {
+        sleep(secs(1)).await;
+        panic!("index out of bounds");
+    });
+
+    let outcome = wait_within_limit(&task).await;
+
+    assert_eq!(outcome, Outcome::Failed("index out of bounds".to_owned()));
+    assert_eq!(task.status(), Status::Failed);
+    assert!(task.is_done(), "a task that panicked is done");
+    assert_eq!(task.error(), Some("index out of bounds".to_owned()));
+}
+
+/// Cancelling stops the work at once: the future is dropped (its cleanup
+/// ran), it never finishes later, and the task reports done and cancelled.
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_task_is_done_cancelled_and_really_stopped() {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let finished = Arc::new(AtomicBool::new(false));
+    let task: Task<u32> = Task::spawn({
+        let guard = DropGuard(Arc::clone(&dropped));
+        let finished = Arc::clone(&finished);
+        async move {
+            let _guard = guard;
+            sleep(secs(10)).await;
+            finished.store(true, Ordering::SeqCst);
+            Ok(1)
+        }
+    });
+    sleep(secs(1)).await;
+    let start = Instant::now();
+
+    assert!(task.cancel(), "cancel() on a running task must return true");
+    let outcome = wait_within_limit(&task).await;
+
+    assert_eq!(outcome, Outcome::Cancelled);
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "the cancellation must land at once"
+    );
+    assert_eq!(task.status(), Status::Cancelled);
+    assert!(task.is_done(), "a cancelled task is done too");
+    assert!(task.is_cancelled());
+    assert_eq!(task.error(), None, "a cancellation is not an error");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the cancelled future was never dropped: its cleanup did not run"
+    );
+    sleep(secs(20)).await;
+    assert!(
+        !finished.load(Ordering::SeqCst),
+        "the cancelled task kept running and finished its work"
+    );
+}
+
+/// Cancelling is a request: right after `cancel()` the task has not stopped
+/// yet, and it must not claim to be cancelled before its cleanup has run.
+#[tokio::test(start_paused = true)]
+async fn done_callbacks_of_a_cancelled_task_run_after_its_cleanup() {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let task: Task<u32> = Task::spawn({
+        let guard = DropGuard(Arc::clone(&dropped));
+        async move {
+            let _guard = guard;
+            sleep(secs(10)).await;
+            Ok(1)
+        }
+    });
+    let cleanup_seen_by_callback = Arc::new(Mutex::new(None));
+    task.add_done_callback({
+        let dropped = Arc::clone(&dropped);
+        let seen = Arc::clone(&cleanup_seen_by_callback);
+        move |_| *seen.lock().unwrap() = Some(dropped.load(Ordering::SeqCst))
+    });
+    sleep(secs(1)).await;
+
+    task.cancel();
+    if task.is_cancelled() {
+        assert!(
+            dropped.load(Ordering::SeqCst),
+            "cancelled() was true while the future had not been dropped yet"
+        );
+    }
+    wait_within_limit(&task).await;
+
+    assert_eq!(
+        *cleanup_seen_by_callback.lock().unwrap(),
+        Some(true),
+        "the done callback ran before the cancelled future's cleanup: \
+         the task was reported cancelled while it had not stopped"
+    );
+}
+
+/// `cancel()` on a task that has already ended changes nothing and says so.
+#[tokio::test(start_paused = true)]
+async fn cancelling_a_finished_task_changes_nothing() {
+    let task = returns_after(1, 5);
+    wait_within_limit(&task).await;
+
+    assert!(
+        !task.cancel(),
+        "cancel() on a finished task must return false"
+    );
+    sleep(secs(1)).await;
+
+    assert_eq!(task.status(), Status::Succeeded);
+    assert_eq!(task.outcome(), Some(Outcome::Succeeded(5)));
+}
+
+/// A callback added while the task runs is called once, with the outcome,
+/// exactly when the task ends.
+#[tokio::test(start_paused = true)]
+async fn a_callback_added_before_completion_runs_when_the_task_ends() {
+    let start = Instant::now();
+    let calls = Calls::default();
+    let task = returns_after(1, 3);
+    record_into(&task, &calls, "early", start);
+
+    sleep(Duration::from_millis(999)).await;
+    assert!(
+        calls.lock().unwrap().is_empty(),
+        "the callback ran before the task ended"
+    );
+    sleep(secs(5)).await;
+
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [("early", Outcome::Succeeded(3), secs(1))],
+        "the callback must run once, with the outcome, when the task ends at 1 s"
+    );
+}
+
+/// A callback added after the task has ended is not lost: it runs at once,
+/// before `add_done_callback` returns.
+#[tokio::test(start_paused = true)]
+async fn a_callback_added_after_completion_runs_at_once() {
+    let start = Instant::now();
+    let calls = Calls::default();
+    let task = returns_after(1, 3);
+    sleep(secs(2)).await;
+
+    record_into(&task, &calls, "late", start);
+
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [("late", Outcome::Succeeded(3), secs(2))],
+        "a callback added after the task ended was lost (or delayed)"
+    );
+}
+
+/// Every callback runs exactly once, whenever it was added; adding more
+/// callbacks later does not run the earlier ones again.
+#[tokio::test(start_paused = true)]
+async fn every_callback_runs_exactly_once() {
+    let start = Instant::now();
+    let calls = Calls::default();
+    let task = returns_after(1, 9);
+    record_into(&task, &calls, "first", start);
+    record_into(&task, &calls, "second", start);
+    wait_within_limit(&task).await;
+
+    record_into(&task, &calls, "third", start);
+    sleep(secs(1)).await;
+    record_into(&task, &calls, "fourth", start);
+    wait_within_limit(&task).await;
+    sleep(secs(5)).await;
+
+    assert_eq!(
+        names(&calls),
+        ["first", "second", "third", "fourth"],
+        "each callback must run once, in the order they were added"
+    );
+}
+
+/// Callbacks receive failures and cancellations too, not only values.
+#[tokio::test(start_paused = true)]
+async fn callbacks_receive_failures_and_cancellations() {
+    let start = Instant::now();
+    let calls = Calls::default();
+    let failing: Task<u32> = Task::spawn(async {
+        sleep(secs(1)).await;
+        Err("refused".to_owned())
+    });
+    let cancelled = returns_after(10, 1);
+    record_into(&failing, &calls, "failing", start);
+    record_into(&cancelled, &calls, "cancelled", start);
+
+    sleep(secs(2)).await;
+    cancelled.cancel();
+    wait_within_limit(&cancelled).await;
+
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [
+            ("failing", Outcome::Failed("refused".to_owned()), secs(1)),
+            ("cancelled", Outcome::Cancelled, secs(2)),
+        ]
+    );
+}
+
+/// Dropping the handle neither stops the task nor loses its callbacks: a
+/// "log when done" callback on a fire-and-forget task still fires.
+#[tokio::test(start_paused = true)]
+async fn callbacks_still_run_after_the_handle_is_dropped() {
+    let start = Instant::now();
+    let calls = Calls::default();
+    {
+        let task = returns_after(1, 4);
+        record_into(&task, &calls, "logger", start);
+        // The handle goes out of scope here, long before the task ends.
+    }
+
+    sleep(secs(5)).await;
+
+    assert_eq!(
+        *calls.lock().unwrap(),
+        [("logger", Outcome::Succeeded(4), secs(1))],
+        "dropping the handle stopped the task or lost its callback"
+    );
+}
+
+/// Many waiters, before and after the end, all get the same outcome.
+#[tokio::test(start_paused = true)]
+async fn every_waiter_gets_the_outcome() {
+    let start = Instant::now();
+    let task = returns_after(1, 8);
+
+    let (a, b) = tokio::join!(wait_within_limit(&task), wait_within_limit(&task));
+    let c = wait_within_limit(&task).await;
+
+    assert_eq!([a, b, c], [const { Outcome::Succeeded(8) }; 3]);
+    assert_eq!(start.elapsed(), secs(1));
+}
+
+/// Callbacks fire from the task's side: nobody has to poll `status()` or
+/// call `wait()` for them to run.
+#[tokio::test(start_paused = true)]
+async fn callbacks_run_without_anyone_waiting() {
+    let counter = Arc::new(AtomicUsize::new(0));
+    let tasks: Vec<Task<u32>> = (1..=3).map(|i| returns_after(i, 0)).collect();
+    for task in &tasks {
+        let counter = Arc::clone(&counter);
+        task.add_done_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+
+    sleep(secs(10)).await;
+
+    assert_eq!(
+        counter.load(Ordering::SeqCst),
+        3,
+        "the callbacks only ran when somebody asked"
+    );
+}

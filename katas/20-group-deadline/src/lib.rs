@@ -1,0 +1,48 @@
+//! Kata 20: how do you limit the total time of several tasks?
+//!
+//! Write [`run_with_deadline`]: run a group of jobs concurrently under one
+//! deadline. What finished in time keeps its result; what did not is named
+//! in the [`Report`] and cancelled (its cleanup has run by the time the
+//! function returns). `timeout(limit, join_all(jobs))` is the tempting
+//! answer, and it throws away every result when the limit passes.
+//!
+//! Run the tests with `cargo test -p group-deadline`, or `cargo xtask watch`.
+
+use std::time::Duration;
+
+/// What a group of jobs achieved before its deadline.
+///
+/// This part is given: you do not need to change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report<T> {
+    /// The jobs that finished in time, with their results, in the order the
+    /// jobs were given.
+    pub finished: Vec<(String, T)>,
+    /// The names of the jobs that did not finish in time (they have been
+    /// cancelled), in the order the jobs were given.
+    pub unfinished: Vec<String>,
+}
+
+/// Runs every job concurrently under one deadline, `limit` from now.
+///
+/// Returns as soon as every job has finished, or at the deadline, whichever
+/// comes first. Jobs that finished keep their results; jobs that did not are
+/// cancelled, and their cleanup has run by the time this returns.
+///
+/// # Panics
+/// If a job panics, the panic is passed on to the caller.
+pub async fn run_with_deadline<T, F>(jobs: Vec<(String, F)>, limit: Duration) -> Report<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    // TODO: fix one deadline (`tokio::time::Instant::now() + limit`); start
+    // every job at once (a `tokio::task::JoinSet` is one way); collect
+    // results as they arrive until all are in or the deadline passes
+    // (`tokio::time::timeout_at`); then cancel the rest and wait until they
+    // are really gone; report both lists in the order the jobs were given.
+    todo!(
+        "run {} jobs under one deadline {limit:?} from now",
+        jobs.len()
+    )
+}

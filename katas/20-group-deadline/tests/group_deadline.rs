@@ -1,0 +1,330 @@
+//! Kata 20 tests: one deadline over a group of jobs keeps what finished,
+//! names what did not, and cancels the latter.
+//!
+//! The tests run on tokio's paused clock: the clock jumps to the next timer
+//! whenever every task waits, so "returned at 5 s" and "cancelled at 5 s" are
+//! exact claims. Each job logs when it starts, when it completes, and (from a
+//! drop guard) when it was dropped before completing: that is the proof that
+//! a cancelled job really stopped.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use group_deadline::{Report, run_with_deadline};
+use tokio::time::{Instant, sleep, timeout};
+
+/// Long enough for any right answer; a hang fails here, in virtual time.
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn secs(seconds: u64) -> Duration {
+    Duration::from_secs(seconds)
+}
+
+/// What happened to a job, and when (time since the test started).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Event {
+    Started(&'static str, Duration),
+    Completed(&'static str, Duration),
+    Cancelled(&'static str, Duration),
+}
+
+/// The shared log every job writes into, and the test's start time.
+#[derive(Clone)]
+struct Probe {
+    log: Arc<Mutex<Vec<Event>>>,
+    start: Instant,
+}
+
+impl Probe {
+    fn new() -> Self {
+        Probe {
+            log: Arc::default(),
+            start: Instant::now(),
+        }
+    }
+
+    fn record(&self, event: Event) {
+        self.log.lock().unwrap().push(event);
+    }
+
+    fn events(&self) -> Vec<Event> {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn cancelled(&self) -> Vec<Event> {
+        let events = self.events();
+        events
+            .into_iter()
+            .filter(|event| matches!(event, Event::Cancelled(..)))
+            .collect()
+    }
+
+    fn completed_names(&self) -> Vec<&'static str> {
+        let events = self.events();
+        events
+            .into_iter()
+            .filter_map(|event| match event {
+                Event::Completed(name, _) => Some(name),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// Logs `Cancelled` if it is dropped before the job completed.
+struct CancelGuard {
+    name: &'static str,
+    probe: Probe,
+    completed: bool,
+}
+
+impl Drop for CancelGuard {
+    fn drop(&mut self) {
+        if !self.completed {
+            let at = self.probe.start.elapsed();
+            self.probe.record(Event::Cancelled(self.name, at));
+        }
+    }
+}
+
+/// A job named `name` that works for `seconds`, then returns `"<name> ok"`.
+fn job(
+    probe: &Probe,
+    name: &'static str,
+    seconds: u64,
+) -> (String, impl Future<Output = String> + Send + 'static) {
+    let probe = probe.clone();
+    let work = async move {
+        let mut guard = CancelGuard {
+            name,
+            probe: probe.clone(),
+            completed: false,
+        };
+        probe.record(Event::Started(name, probe.start.elapsed()));
+        sleep(secs(seconds)).await;
+        guard.completed = true;
+        probe.record(Event::Completed(name, probe.start.elapsed()));
+        format!("{name} ok")
+    };
+    (name.to_owned(), work)
+}
+
+async fn run_within_limit<F>(jobs: Vec<(String, F)>, limit: Duration) -> Report<String>
+where
+    F: Future<Output = String> + Send + 'static,
+{
+    timeout(LIMIT, run_with_deadline(jobs, limit))
+        .await
+        .expect("run_with_deadline never returned")
+}
+
+fn finished(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+/// Jobs that finish before the deadline keep their results, even though
+/// others did not finish: a deadline is not all or nothing.
+#[tokio::test(start_paused = true)]
+async fn jobs_that_beat_the_deadline_keep_their_results() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "a", 1),
+        job(&probe, "b", 2),
+        job(&probe, "c", 10),
+        job(&probe, "d", 20),
+    ];
+
+    let report = run_within_limit(jobs, secs(5)).await;
+
+    assert_eq!(
+        report.finished,
+        finished(&[("a", "a ok"), ("b", "b ok")]),
+        "the results of the jobs that finished in time were lost"
+    );
+    assert_eq!(report.unfinished, ["c", "d"]);
+}
+
+/// The call returns at the deadline, not when the slowest job would finish.
+#[tokio::test(start_paused = true)]
+async fn it_returns_exactly_at_the_deadline() {
+    let probe = Probe::new();
+    let jobs = vec![job(&probe, "quick", 1), job(&probe, "endless", 3600)];
+
+    run_within_limit(jobs, secs(5)).await;
+
+    assert_eq!(
+        probe.start.elapsed(),
+        secs(5),
+        "the group must stop waiting at its deadline, 5 s"
+    );
+}
+
+/// Unfinished jobs are cancelled at the deadline: their cleanup has run by
+/// the time the call returns, and they never complete afterwards.
+#[tokio::test(start_paused = true)]
+async fn unfinished_jobs_are_cancelled_at_the_deadline() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "a", 1),
+        job(&probe, "slow", 10),
+        job(&probe, "slower", 20),
+    ];
+
+    run_within_limit(jobs, secs(5)).await;
+    let mut cancelled = probe.cancelled();
+    cancelled.sort_by_key(|event| format!("{event:?}"));
+
+    assert_eq!(
+        cancelled,
+        [
+            Event::Cancelled("slow", secs(5)),
+            Event::Cancelled("slower", secs(5)),
+        ],
+        "by the time it returns, every unfinished job must have been dropped, at the deadline"
+    );
+    sleep(secs(60)).await;
+    assert_eq!(
+        probe.completed_names(),
+        ["a"],
+        "an unfinished job kept running after the deadline and completed later"
+    );
+}
+
+/// One deadline covers the whole group: each job does not get the limit
+/// for itself, one after another.
+#[tokio::test(start_paused = true)]
+async fn the_deadline_covers_the_whole_group() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "a", 4),
+        job(&probe, "b", 4),
+        job(&probe, "c", 4),
+        job(&probe, "d", 6),
+    ];
+
+    let report = run_within_limit(jobs, secs(5)).await;
+
+    assert_eq!(
+        probe.start.elapsed(),
+        secs(5),
+        "the limit was applied to each job in turn instead of to the group"
+    );
+    assert_eq!(
+        report.finished,
+        finished(&[("a", "a ok"), ("b", "b ok"), ("c", "c ok")])
+    );
+    assert_eq!(report.unfinished, ["d"]);
+}
+
+/// Every job starts at once; none waits for another.
+#[tokio::test(start_paused = true)]
+async fn all_jobs_start_at_once() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "a", 2),
+        job(&probe, "b", 3),
+        job(&probe, "c", 4),
+    ];
+
+    run_within_limit(jobs, secs(10)).await;
+    let mut started: Vec<Event> = probe
+        .events()
+        .into_iter()
+        .filter(|event| matches!(event, Event::Started(..)))
+        .collect();
+    started.sort_by_key(|event| format!("{event:?}"));
+
+    assert_eq!(
+        started,
+        [
+            Event::Started("a", Duration::ZERO),
+            Event::Started("b", Duration::ZERO),
+            Event::Started("c", Duration::ZERO),
+        ],
+        "the jobs did not all start at time zero"
+    );
+}
+
+/// When everything finishes early, the call returns then, not at the deadline.
+#[tokio::test(start_paused = true)]
+async fn it_returns_as_soon_as_every_job_is_done() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "a", 3),
+        job(&probe, "b", 1),
+        job(&probe, "c", 2),
+    ];
+
+    let report = run_within_limit(jobs, secs(60)).await;
+
+    assert_eq!(
+        probe.start.elapsed(),
+        secs(3),
+        "it waited past the last job instead of returning when all were done"
+    );
+    assert_eq!(
+        report,
+        Report {
+            finished: finished(&[("a", "a ok"), ("b", "b ok"), ("c", "c ok")]),
+            unfinished: vec![],
+        }
+    );
+    assert!(probe.cancelled().is_empty(), "a finished job was cancelled");
+}
+
+/// The report lists jobs in the order they were given, not the order they
+/// finished.
+#[tokio::test(start_paused = true)]
+async fn the_report_keeps_the_order_of_the_jobs() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "third-to-end", 3),
+        job(&probe, "never-1", 99),
+        job(&probe, "first-to-end", 1),
+        job(&probe, "never-2", 98),
+        job(&probe, "second-to-end", 2),
+    ];
+
+    let report = run_within_limit(jobs, secs(5)).await;
+
+    assert_eq!(
+        report.finished,
+        finished(&[
+            ("third-to-end", "third-to-end ok"),
+            ("first-to-end", "first-to-end ok"),
+            ("second-to-end", "second-to-end ok"),
+        ]),
+        "finished jobs must be listed in the order they were given"
+    );
+    assert_eq!(report.unfinished, ["never-1", "never-2"]);
+}
+
+/// If nothing beats the deadline, every job is named and cancelled.
+#[tokio::test(start_paused = true)]
+async fn when_nothing_finishes_every_job_is_named() {
+    let probe = Probe::new();
+    let jobs = vec![job(&probe, "x", 10), job(&probe, "y", 20)];
+
+    let report = run_within_limit(jobs, secs(5)).await;
+
+    assert_eq!(report.finished, []);
+    assert_eq!(report.unfinished, ["x", "y"]);
+    assert_eq!(probe.cancelled().len(), 2, "both jobs must be cancelled");
+    assert_eq!(probe.start.elapsed(), secs(5));
+}
+
+/// No jobs, no waiting: the deadline is an upper bound, not a delay.
+#[tokio::test(start_paused = true)]
+async fn an_empty_group_returns_at_once() {
+    let start = Instant::now();
+    let jobs: Vec<(String, std::future::Ready<String>)> = Vec::new();
+
+    let report = run_within_limit(jobs, secs(5)).await;
+
+    assert_eq!(report.finished, []);
+    assert!(report.unfinished.is_empty());
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
