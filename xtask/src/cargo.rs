@@ -332,3 +332,23 @@ pub fn git(dir: &Path, args: &[&str]) -> Result<String> {
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_package_id_leads_to_its_manifest() {
+        let id = "path+file:///work/my%20katas/katas/01-why-async#why-async@0.1.0";
+        assert_eq!(
+            manifest_of(id),
+            Some(PathBuf::from(
+                "/work/my katas/katas/01-why-async/Cargo.toml"
+            ))
+        );
+        assert_eq!(
+            manifest_of("registry+https://github.com/rust-lang/crates.io-index#tokio@1.47.0"),
+            None
+        );
+    }
+}
