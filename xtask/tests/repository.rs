@@ -4,7 +4,7 @@
 //! (`cargo xtask verify` adds what needs compiling and running.)
 
 use xtask::commands::verify::{numbering_problems, static_problems};
-use xtask::katas::{discover, workspace_root};
+use xtask::katas::{Level, discover, workspace_root};
 
 #[test]
 fn every_kata_is_complete_and_consistent() {
@@ -47,18 +47,41 @@ fn every_kata_has_a_reference_solution_and_every_solution_a_kata() {
     }
 }
 
+/// The README's kata table is generated from the katas' metadata; when it is
+/// stale the failure prints the rows to paste between the markers.
 #[test]
-fn the_readme_table_lists_every_kata() {
+fn the_readme_table_matches_the_katas() {
     let root = workspace_root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let katas = discover(&root).expect("the katas can be read");
-    let missing: Vec<String> = katas
+    let rows: String = katas
         .iter()
-        .map(|kata| format!("[{}](katas/{})", kata.meta.slug, kata.dir_name()))
-        .filter(|link| !readme.contains(link.as_str()))
+        .map(|kata| {
+            let level = match kata.meta.level {
+                Level::Basic => "B",
+                Level::Intermediate => "I",
+                Level::Advanced => "A",
+            };
+            format!(
+                "| {:02} | [{}](katas/{}) | {level} | {} | {} |\n",
+                kata.meta.number,
+                kata.meta.slug,
+                kata.dir_name(),
+                kata.meta.track,
+                kata.meta.question
+            )
+        })
         .collect();
+    let start = readme
+        .find("|---|---|---|---|---|\n")
+        .expect("README.md has the kata table's header")
+        + "|---|---|---|---|---|\n".len();
+    let end = readme[start..]
+        .find("<!-- /kata-table -->")
+        .expect("README.md has the kata table's end marker")
+        + start;
     assert!(
-        missing.is_empty(),
-        "README.md's kata table lacks {missing:?}"
+        readme[start..end] == rows,
+        "README.md's kata table is stale; its rows should read:\n{rows}"
     );
 }

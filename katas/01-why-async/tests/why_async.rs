@@ -47,7 +47,8 @@ async fn bodies_keep_the_order_of_the_urls() {
 
     assert_eq!(
         bodies,
-        ["<body of slow>", "<body of fast>", "<body of mid>"]
+        ["<body of slow>", "<body of fast>", "<body of mid>"],
+        "the bodies must follow the order of the URLs, not the order the fetches finished"
     );
 }
 
@@ -59,7 +60,11 @@ async fn the_batch_takes_as_long_as_the_slowest_fetch() {
 
     fetch_all_within_limit(&network, &["slow", "fast", "mid"]).await;
 
-    assert_eq!(start.elapsed(), ms(300));
+    assert_eq!(
+        start.elapsed(),
+        ms(300),
+        "three fetches of 300, 100 and 200 ms should take 300 ms together"
+    );
 }
 
 /// Every request is sent once, and all of them at the very start.
@@ -93,8 +98,12 @@ async fn a_thousand_fetches_take_one_round_trip() {
 
     let bodies = fetch_all_within_limit(&network, &urls).await;
 
-    assert_eq!(start.elapsed(), ms(1000));
-    assert_eq!(bodies.len(), 1000);
+    assert_eq!(
+        start.elapsed(),
+        ms(1000),
+        "a thousand fetches did not all run at once: is the number in flight capped?"
+    );
+    assert_eq!(bodies.len(), 1000, "some bodies are missing");
     assert_eq!(bodies[999], "<body of page999>");
 }
 
@@ -107,5 +116,9 @@ async fn no_urls_means_no_waiting() {
     let bodies = fetch_all_within_limit(&network, &[]).await;
 
     assert!(bodies.is_empty());
-    assert_eq!(start.elapsed(), Duration::ZERO);
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "nothing was fetched, yet time passed"
+    );
 }

@@ -128,8 +128,9 @@ pub struct Report {
 /// runtime on which its jobs run concurrently.
 ///
 /// Job number `i` (its index in `jobs`) goes to shard `i % shards`. A panic
-/// anywhere in a shard stops that shard: the report lists it in `failed`, and
-/// keeps the results it had sent before. The other shards are not affected.
+/// anywhere in a shard stops that shard (its jobs still running are dropped):
+/// the report lists it once in `failed`, with the message of its first panic,
+/// and keeps the results it had sent before. The other shards are not affected.
 ///
 /// # Panics
 /// If `shards` is zero.

@@ -157,12 +157,14 @@ fn shards_and_their_jobs_all_run_at_the_same_time() {
 }
 
 /// Jobs 4 and 5 panic, so shards 1 and 2 (of three) fail: both are reported
-/// with their panic messages, and every job of shard 0 is still done.
+/// with their panic messages, in shard order although shard 2 fails first,
+/// and every job of shard 0 is still done.
 #[test]
 fn a_panicking_shard_is_reported() {
     let jobs = (0..9)
         .map(|id| match id {
-            4 | 5 => Job::failing(id, ms(5)),
+            4 => Job::failing(id, ms(40)),
+            5 => Job::failing(id, ms(5)),
             _ => Job::new(id, 2, ms(5)),
         })
         .collect();
@@ -173,7 +175,8 @@ fn a_panicking_shard_is_reported() {
     assert_eq!(
         failed,
         [1, 2],
-        "shards 1 and 2 panicked; the report must name them, in order"
+        "shards 1 and 2 panicked; the report must name them in shard order, \
+         not in the order they failed"
     );
     for (failure, job) in report.failed.iter().zip(["job 4", "job 5"]) {
         assert!(
@@ -214,6 +217,49 @@ fn results_sent_before_a_shard_panics_are_kept() {
     );
     let failed: Vec<usize> = report.failed.iter().map(|f| f.shard).collect();
     assert_eq!(failed, [1], "shard 1 panicked and must be reported");
+}
+
+/// A panic stops its shard: two jobs of shard 1 panic (at 5 ms and at 30 ms),
+/// yet the shard is reported once, with the first panic, and its job that
+/// would have answered at 80 ms is dropped with it. Shard 0 is untouched.
+#[test]
+fn a_shard_stops_at_its_first_panic() {
+    let jobs = vec![
+        Job::new(0, 2, ms(1)),
+        Job::failing(1, ms(5)),
+        Job::new(2, 2, ms(1)),
+        Job::failing(3, ms(30)),
+        Job::new(4, 2, ms(1)),
+        Job::new(5, 2, ms(80)),
+    ];
+
+    let (report, _) = run_within_limit(jobs, 2);
+
+    let failed: Vec<usize> = report.failed.iter().map(|f| f.shard).collect();
+    assert_eq!(
+        failed,
+        [1],
+        "shard 1 must be reported once, as one shard that failed, not once per \
+         failing job: {:?}",
+        report.failed
+    );
+    assert!(
+        report.failed[0].message.contains("job 1"),
+        "shard 1 failed with {:?}, not with its first panic, that of job 1",
+        report.failed[0].message
+    );
+    let done = by_job(&report.done);
+    assert!(
+        !done.contains_key(&5),
+        "job 5 of shard 1 was still running when its shard panicked: it must be \
+         dropped with the shard, not carry on"
+    );
+    for id in [0, 2, 4] {
+        assert!(
+            done.contains_key(&id),
+            "job {id} of the healthy shard 0 was lost"
+        );
+    }
 }
 
 /// No jobs: nothing done, nothing failed. More shards than jobs is fine too.

@@ -369,3 +369,27 @@ async fn transfer_that_would_overdraw_changes_nothing() {
     assert_eq!(db.balance("bob"), Some(0));
     assert_eq!(log.events(), ["begin", "rollback"]);
 }
+
+/// A transfer of the payer's whole balance is allowed: exactly zero is no overdraft.
+#[tokio::test(start_paused = true)]
+async fn transfer_of_the_whole_balance_empties_the_account() {
+    let log = Log::new();
+    let db = Database::new(&log, [("carol", 45), ("dave", 5)]);
+
+    timeout(LIMIT, transfer(&db, "carol", "dave", 45))
+        .await
+        .expect("transfer never finished")
+        .expect("carol holds 45 and can pay all of it");
+
+    assert_eq!(
+        db.balance("carol"),
+        Some(0),
+        "carol should have paid exactly the amount asked"
+    );
+    assert_eq!(
+        db.balance("dave"),
+        Some(50),
+        "dave should have received exactly the amount asked"
+    );
+    assert_eq!(log.events(), ["begin", "commit"]);
+}

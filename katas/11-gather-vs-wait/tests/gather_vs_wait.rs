@@ -138,6 +138,23 @@ async fn all_completed_waits_for_every_task() {
     assert!(waited.pending.is_empty(), "nothing is left pending");
 }
 
+/// `done` lists the outcomes in the order the tasks finished, not the order given.
+#[tokio::test(start_paused = true)]
+async fn all_completed_lists_done_in_finishing_order() {
+    let tasks = vec![ok_task("c", 300), ok_task("a", 100), failing_task("b", 200)];
+    let start = Instant::now();
+
+    let waited = wait_within_limit(tasks, ReturnWhen::AllCompleted, None).await;
+
+    assert_eq!(start.elapsed(), ms(300));
+    assert_eq!(
+        outcomes(&waited),
+        ["a", "error: b failed", "c"],
+        "done must be in the order the tasks finished, not the order they were given"
+    );
+    assert!(waited.pending.is_empty(), "nothing is left pending");
+}
+
 /// FIRST_COMPLETED returns when the first task finishes, whatever its place in the list.
 #[tokio::test(start_paused = true)]
 async fn first_completed_returns_when_the_first_task_finishes() {
@@ -207,6 +224,25 @@ async fn pending_tasks_keep_the_order_they_were_given() {
     assert_eq!(names, ["d", "c", "b"], "pending must keep the input order");
 }
 
+/// FIRST_COMPLETED puts in `done` every task finished by then, not just one.
+#[tokio::test(start_paused = true)]
+async fn first_completed_returns_every_task_done_at_that_moment() {
+    let tasks = vec![ok_task("slow", 300), ok_task("x", 100), ok_task("y", 100)];
+    let start = Instant::now();
+
+    let waited = wait_within_limit(tasks, ReturnWhen::FirstCompleted, None).await;
+
+    assert_eq!(start.elapsed(), ms(100));
+    let mut done = outcomes(&waited);
+    done.sort();
+    assert_eq!(
+        done,
+        ["x", "y"],
+        "\"x\" and \"y\" both finished at 100 ms: both belong in done"
+    );
+    assert_eq!(waited.pending.len(), 1, "only \"slow\" is still running");
+}
+
 /// For FIRST_COMPLETED, a failure is a completion too.
 #[tokio::test(start_paused = true)]
 async fn first_completed_counts_a_failure_as_completed() {
@@ -223,7 +259,7 @@ async fn first_completed_counts_a_failure_as_completed() {
 /// FIRST_EXCEPTION returns at the first failure, with the successes before it.
 #[tokio::test(start_paused = true)]
 async fn first_exception_returns_at_the_first_failure() {
-    let tasks = vec![ok_task("a", 100), failing_task("b", 200), ok_task("c", 300)];
+    let tasks = vec![ok_task("c", 300), failing_task("b", 200), ok_task("a", 100)];
     let start = Instant::now();
 
     let waited = wait_within_limit(tasks, ReturnWhen::FirstException, None).await;
@@ -276,6 +312,32 @@ async fn a_panicking_task_counts_as_an_exception() {
         "the error should carry the panic message, got {error}"
     );
     assert_eq!(waited.pending.len(), 1);
+}
+
+/// An aborted task is a failure too: it lands in `done` as an `Err`, not nowhere.
+#[tokio::test(start_paused = true)]
+async fn an_aborted_task_counts_as_a_failure() {
+    let aborted = ok_task("b", 100);
+    aborted.abort();
+    let tasks = vec![ok_task("a", 300), aborted];
+    let start = Instant::now();
+
+    let waited = wait_within_limit(tasks, ReturnWhen::FirstException, None).await;
+
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "the aborted task has already failed: FIRST_EXCEPTION must return at once"
+    );
+    assert_eq!(waited.done.len(), 1, "the aborted task must be in done");
+    let error = waited.done[0]
+        .as_ref()
+        .expect_err("the aborted task must be an Err in done");
+    assert!(
+        error.to_string().contains("cancelled"),
+        "the error should say the task was cancelled, got {error}"
+    );
+    assert_eq!(waited.pending.len(), 1, "\"a\" is still running");
 }
 
 /// A timeout is not an error: `wait` returns what finished and what did not.

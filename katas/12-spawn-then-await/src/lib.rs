@@ -218,6 +218,7 @@ pub async fn fetch_profile(api: Arc<Api>, id: u64) -> Result<Profile, PartFailed
     // awaiting any of them; then wait for the three together, turning a
     // `JoinError` into `PartFailed` (see `failure_reason`) and returning at the
     // first failure. Remember that dropping a `JoinHandle` does not stop its
-    // task: make sure no part outlives this function.
+    // task: make sure no part outlives this function, however it ends
+    // (`tokio_util::task::AbortOnDropHandle` is available).
     todo!("fetch the profile of user {id} from {api:?}")
 }

@@ -86,17 +86,18 @@ async fn every_part_starts_at_once() {
 async fn the_profile_holds_every_part() {
     let api = Arc::new(Api::new());
 
-    let profile = fetch_within_limit(&api, 7)
+    let profile = fetch_within_limit(&api, 42)
         .await
         .expect("no part fails here");
 
     assert_eq!(
         profile,
         Profile {
-            user: "user 7".to_owned(),
-            posts: vec!["post 1 by 7".to_owned(), "post 2 by 7".to_owned()],
-            comments: vec!["comment 1 for 7".to_owned()],
-        }
+            user: "user 42".to_owned(),
+            posts: vec!["post 1 by 42".to_owned(), "post 2 by 42".to_owned()],
+            comments: vec!["comment 1 for 42".to_owned()],
+        },
+        "the profile must hold the answers for the user asked for, each in its own field"
     );
 }
 
@@ -121,6 +122,59 @@ async fn a_panic_in_one_part_is_an_error_naming_it() {
         }),
         "the error should name the failing part and carry its panic message"
     );
+}
+
+/// Whichever part panics, the error names that part, at the moment it fails;
+/// the parts that were quicker have ended, the slower ones are cancelled.
+#[tokio::test(start_paused = true)]
+async fn the_error_names_whichever_part_failed() {
+    for failing in [Part::User, Part::Posts, Part::Comments] {
+        let api = Arc::new(Api::panicking_in(failing));
+        let start = Instant::now();
+
+        let fetch = tokio::spawn(fetch_profile(Arc::clone(&api), 7));
+        let joined = timeout(LIMIT, fetch)
+            .await
+            .expect("fetch_profile never finished");
+        let failed_at = start.elapsed();
+        sleep(ms(1000)).await;
+
+        let result =
+            joined.expect("the part's panic crashed fetch_profile instead of being an error");
+        assert_eq!(
+            result,
+            Err(PartFailed {
+                part: failing,
+                reason: format!("the {failing} service crashed"),
+            }),
+            "the error should name the part that failed ({failing})"
+        );
+        assert_eq!(
+            failed_at,
+            failing.latency(),
+            "the fetch should fail as soon as {failing} fails"
+        );
+        for other in [Part::User, Part::Posts, Part::Comments] {
+            let ending = if other == failing {
+                format!("panic {other}")
+            } else if other.latency() < failing.latency() {
+                format!("end {other}")
+            } else {
+                format!("cancel {other}")
+            };
+            assert!(
+                sorted_events(&api).contains(&ending),
+                "when {failing} fails, expected \"{ending}\", got {:?}",
+                sorted_events(&api)
+            );
+        }
+        assert_eq!(
+            api.events().len(),
+            6,
+            "each part should start once and end once: {:?}",
+            sorted_events(&api)
+        );
+    }
 }
 
 /// When a part fails, the fetch returns then, and the other parts are stopped.

@@ -38,6 +38,9 @@ pub struct Journal {
     // A std Mutex: it is locked only for a push or a clone, never across an
     // `.await`, and it can be locked from `Drop` (which cannot await).
     events: Arc<Mutex<Vec<Event>>>,
+    /// For the tests: recording this event panics, standing in for a bug in
+    /// the worker.
+    fault: Option<Event>,
 }
 
 impl Journal {
@@ -46,12 +49,36 @@ impl Journal {
         Self::default()
     }
 
+    /// An empty journal that panics when `event` is recorded (after recording
+    /// it). It stands for a bug in the worker: the tests use it to check that
+    /// a panic is not mistaken for a cancellation.
+    ///
+    /// # Panics
+    /// If `event` is [`Event::CleanedUp`]: a panic in a drop guard while the
+    /// worker is already unwinding would abort the whole process.
+    pub fn failing_at(event: Event) -> Self {
+        assert_ne!(event, Event::CleanedUp, "the cleanup must not panic");
+        Self {
+            fault: Some(event),
+            ..Self::default()
+        }
+    }
+
     /// Appends one event.
+    ///
+    /// # Panics
+    /// If this journal was made by [`Journal::failing_at`] with this event.
     pub fn record(&self, event: Event) {
+        // The lock is released at the end of this statement, before the
+        // panic below: the journal stays usable for the cleanup guard that
+        // runs while the panic unwinds.
         self.events
             .lock()
             .expect("no one panics while holding the journal lock")
             .push(event);
+        if self.fault == Some(event) {
+            panic!("the worker failed at {event:?}");
+        }
     }
 
     /// Every event so far, oldest first.

@@ -23,6 +23,12 @@ fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
 
+/// Lets virtual time run on long after any worker in these tests would have
+/// finished, so that work left running in the background shows in the journal.
+async fn settle() {
+    sleep(Duration::from_secs(10)).await;
+}
+
 async fn outcome_within_limit(worker: Worker) -> Outcome {
     timeout(LIMIT, worker.outcome())
         .await
@@ -93,7 +99,8 @@ async fn cleanup_runs_when_the_worker_is_cancelled() {
 }
 
 /// Cancellation lands at the `.await` in progress: step 3 began at 200 ms and
-/// was cut off at 250 ms, before its sleep completed; no later step began.
+/// was cut off at 250 ms, before its sleep completed; no later step began,
+/// not even long after (nothing of the worker was left running elsewhere).
 #[tokio::test(start_paused = true)]
 async fn cancellation_lands_at_the_await_in_progress() {
     let journal = Journal::new();
@@ -102,11 +109,13 @@ async fn cancellation_lands_at_the_await_in_progress() {
 
     worker.cancel();
     let _ = outcome_within_limit(worker).await;
+    settle().await;
 
     assert_eq!(
         journal.events(),
         [Begun(1), Done(1), Begun(2), Done(2), Begun(3), CleanedUp],
-        "step 3 was parked on its sleep: the abort must drop it there, mid-step"
+        "step 3 was parked on its sleep: the abort must drop it there, mid-step, \
+         and no part of the worker may go on after it"
     );
 }
 
@@ -145,6 +154,45 @@ async fn a_worker_cancelled_before_it_runs_does_nothing() {
         "a task aborted before its first poll never starts"
     );
     assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// A panic in the worker is a bug, not a cancellation: `outcome` re-raises the
+/// worker's own panic, and the cleanup ran while the panic unwound the worker.
+#[tokio::test(start_paused = true)]
+async fn a_panic_in_the_worker_is_re_raised_not_reported_as_cancelled() {
+    let journal = Journal::failing_at(Done(2));
+    let worker = spawn_worker(journal.clone(), 5, STEP);
+
+    // `outcome` must panic, so it runs in a task of its own, whose JoinError
+    // the test can read.
+    let waiter = tokio::spawn(worker.outcome());
+    let result = timeout(LIMIT, waiter)
+        .await
+        .expect("the worker's outcome never came");
+
+    let error = match result {
+        Ok(outcome) => panic!("the worker panicked, but outcome() said {outcome:?}"),
+        Err(error) => error,
+    };
+    assert!(
+        error.is_panic(),
+        "outcome() must re-raise the worker's panic; got {error:?}"
+    );
+    let payload = error.into_panic();
+    let message = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied());
+    assert_eq!(
+        message,
+        Some("the worker failed at Done(2)"),
+        "re-raise the worker's own panic (resume_unwind), not a new one"
+    );
+    assert_eq!(
+        journal.events(),
+        [Begun(1), Done(1), Begun(2), Done(2), CleanedUp],
+        "a panic unwinds the worker, and its drop guard cleans up on the way"
+    );
 }
 
 /// Cancelling a worker that already finished changes nothing: its result stays.
@@ -213,10 +261,12 @@ async fn dropping_the_work_future_runs_the_cleanup() {
     .await;
 
     assert!(result.is_err(), "five 100 ms steps cannot finish in 150 ms");
+    settle().await;
     assert_eq!(
         journal.events(),
         [Begun(1), Done(1), Begun(2), CleanedUp],
-        "dropping the future mid-step must run the cleanup"
+        "dropping the future mid-step must run the cleanup, and stop the steps: \
+         none may run on in a task of its own"
     );
 }
 

@@ -261,6 +261,30 @@ async fn retry_gives_up_at_the_deadline_when_every_attempt_fails() {
     assert_eq!(service.abandoned(), 0);
 }
 
+/// A failure leaves 200 ms before the deadline, less than the 250 ms pause:
+/// the retry loop waits out the deadline and stops there, neither sleeping
+/// the whole pause past it nor giving up early.
+#[tokio::test(start_paused = true)]
+async fn retry_stops_at_the_deadline_when_the_pause_would_cross_it() {
+    let service = Service::new([Reply::Fail("busy", ms(100))]);
+    let start = Instant::now();
+
+    let result = within_limit(retry_until(start + ms(1000), ms(250), || service.call())).await;
+
+    assert_eq!(result, Err(TimeoutError::TimedOut));
+    assert_eq!(
+        start.elapsed(),
+        ms(1000),
+        "the third failure came at 800 ms and the next attempt would be at 1050 ms: \
+         give up at the deadline, not after the whole pause, and not at 800 ms"
+    );
+    assert_eq!(
+        service.calls_started_at(),
+        [ms(0), ms(350), ms(700)],
+        "no attempt may start at or after the deadline"
+    );
+}
+
 /// All attempts share one deadline: an attempt still running when it comes
 /// is cut off, even though it has had less than the full second.
 #[tokio::test(start_paused = true)]

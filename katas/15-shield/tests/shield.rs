@@ -46,6 +46,26 @@ async fn an_uninterrupted_order_is_written_then_receipted() {
     assert_eq!(store.receipts(), [1]);
 }
 
+/// The receipt follows the write's real end, however long the write takes:
+/// `place_order` waits for the shielded write, not for a fixed time.
+#[tokio::test(start_paused = true)]
+async fn the_receipt_waits_for_the_write_however_long_it_takes() {
+    let store = Arc::new(Store::with_write_time(ms(1000)));
+    let start = Instant::now();
+
+    timeout(LIMIT, place_order(Arc::clone(&store), 1, "tea"))
+        .await
+        .expect("place_order never finished");
+
+    assert_eq!(store.written_at(1), Some(ms(1100)));
+    assert_eq!(
+        start.elapsed(),
+        ms(1200),
+        "validate 100 + a 1000 ms write + receipt 100 ms: await the shielded write itself"
+    );
+    assert_eq!(store.receipts(), [1]);
+}
+
 /// The caller gives up at 250 ms, in the middle of the write: it gets its
 /// time-out at once, and the write still completes, at 400 ms.
 #[tokio::test(start_paused = true)]
@@ -131,8 +151,13 @@ async fn the_receipt_is_not_shielded() {
 async fn every_abandoned_write_completes() {
     let store = Arc::new(Store::new());
 
+    let items = ["tea", "jam", "rye", "oat", "fig"];
     let callers: Vec<_> = (1..=5)
-        .map(|id| tokio::spawn(timeout(ms(200), place_order(Arc::clone(&store), id, "tea"))))
+        .zip(items)
+        .map(|(id, item)| {
+            let order = place_order(Arc::clone(&store), id, item);
+            tokio::spawn(timeout(ms(200), order))
+        })
         .collect();
     for caller in callers {
         let result = caller.await.expect("a caller panicked");
@@ -140,11 +165,16 @@ async fn every_abandoned_write_completes() {
     }
     let_everything_settle().await;
 
-    for id in 1..=5 {
+    for (id, item) in (1..=5).zip(items) {
         assert_eq!(
             store.written_at(id),
             Some(ms(400)),
             "order {id} was not written"
+        );
+        assert_eq!(
+            store.record(id),
+            Some(format!("order {id}: {item}")),
+            "order {id} was written with the wrong record"
         );
     }
     assert_eq!(store.interrupted_writes(), 0);

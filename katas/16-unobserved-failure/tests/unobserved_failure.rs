@@ -20,6 +20,11 @@ fn secs(seconds: u64) -> Duration {
     Duration::from_secs(seconds)
 }
 
+/// An odd moment on purpose (1009 is prime): a watcher that checks its task
+/// on a timer instead of awaiting its handle would only notice at its next
+/// tick, after this.
+const ODD_MOMENT: Duration = Duration::from_millis(1009);
+
 async fn recv_within_limit(failures: &mut Failures) -> Option<Failure> {
     timeout(LIMIT, failures.recv())
         .await
@@ -56,7 +61,7 @@ async fn a_task_that_succeeds_is_not_reported() {
     let start = Instant::now();
 
     supervisor.spawn("heartbeat", async {
-        sleep(secs(1)).await;
+        sleep(ODD_MOMENT).await;
         Ok::<(), String>(())
     });
     drop(supervisor);
@@ -68,7 +73,7 @@ async fn a_task_that_succeeds_is_not_reported() {
     );
     assert_eq!(
         start.elapsed(),
-        secs(1),
+        ODD_MOMENT,
         "the reports must end exactly when the last task finishes"
     );
 }
@@ -147,7 +152,7 @@ async fn a_failure_is_reported_when_it_happens() {
         Ok::<(), String>(())
     });
     supervisor.spawn("cache-warmer", async {
-        sleep(secs(1)).await;
+        sleep(ODD_MOMENT).await;
         Err::<(), _>("redis unreachable")
     });
 
@@ -157,8 +162,9 @@ async fn a_failure_is_reported_when_it_happens() {
     );
     assert_eq!(
         start.elapsed(),
-        secs(1),
-        "the failure at 1 s was reported late: were the tasks awaited one after another?"
+        ODD_MOMENT,
+        "the failure at 1.009 s was reported late: were the tasks awaited one after \
+         another, or checked on a timer instead of awaited?"
     );
 }
 

@@ -6,9 +6,10 @@
 //! it finished or was cancelled. "finished N" is logged only when the job
 //! completes. The tests run on tokio's paused clock, so a child that was
 //! "cancelled" but keeps running shows up as progress made while the test
-//! sleeps through virtual time.
+//! sleeps through virtual time. One test, about a child busy on another
+//! worker thread, uses real time on a multi-thread runtime instead.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -229,6 +230,45 @@ async fn cancel_returns_once_every_child_has_stopped() {
     assert_eq!(probe.steps(), 3, "a child kept working after cancel");
 }
 
+/// `cancel` really waits: a child that is busy on another worker thread
+/// (200 ms of work with no `.await`, simulated by blocking that thread) can
+/// only be dropped when it reaches its next `.await`, and `cancel` returns
+/// after that, not before. Real time on a multi-thread runtime, because the
+/// paused clock cannot show work that runs on another thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_waits_for_a_child_busy_on_another_thread() {
+    let probe = Probe::default();
+    let busy = Arc::new(AtomicBool::new(false));
+    let mut group = Group::new();
+    let (log, flag) = (Arc::clone(&probe.log), Arc::clone(&busy));
+    group.spawn(async move {
+        let _cleanup = Cleanup { id: 1, log };
+        loop {
+            flag.store(true, Ordering::SeqCst);
+            // Deliberate: a stretch of work with no `.await` in it, which no
+            // abort can interrupt.
+            #[allow(clippy::disallowed_methods)]
+            std::thread::sleep(ms(200));
+            tokio::task::yield_now().await;
+        }
+    });
+    // Wait (in real time) until the child is in the middle of its work.
+    while !busy.load(Ordering::SeqCst) {
+        sleep(ms(1)).await;
+    }
+
+    timeout(Duration::from_secs(5), group.cancel())
+        .await
+        .expect("cancel never returned");
+
+    assert_eq!(
+        probe.log(),
+        ["cleanup 1"],
+        "cancel returned while the child was still running: aborting only asks, \
+         and yielding once is a guess; wait until each child has ended"
+    );
+}
+
 /// Children that already finished are untouched by `cancel`; the rest stop.
 #[tokio::test(start_paused = true)]
 async fn cancel_stops_only_the_children_still_running() {
@@ -267,6 +307,41 @@ async fn gather_returns_every_result_in_order() {
         start.elapsed(),
         ms(3000),
         "the children did not run together"
+    );
+}
+
+/// `gather` runs each child on a task of its own, as `asyncio.gather` wraps
+/// each coroutine in a task: once `gather` has started, its children keep
+/// working while its caller is busy elsewhere and does not poll it.
+#[tokio::test(start_paused = true)]
+async fn gathered_children_run_on_tasks_of_their_own() {
+    let probe = Probe::default();
+    let gathering = gather([probe.child(1, 2), probe.child(2, 3)]);
+    tokio::pin!(gathering);
+
+    // Poll `gather` once, so that it starts, then leave it alone for 5 s.
+    tokio::select! {
+        biased;
+        _ = &mut gathering => panic!("gather cannot finish 3 s of work at once"),
+        () = std::future::ready(()) => {}
+    }
+    sleep(ms(5000)).await;
+    assert_eq!(
+        probe.count("finished"),
+        2,
+        "the children made progress only while gather was polled: \
+         they were not spawned on tasks of their own"
+    );
+
+    let start = Instant::now();
+    let results = timeout(LIMIT, gathering)
+        .await
+        .expect("gather never finished");
+    assert_eq!(results, [10, 20]);
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "the results were already there"
     );
 }
 

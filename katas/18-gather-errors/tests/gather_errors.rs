@@ -345,3 +345,36 @@ async fn a_hanging_service_degrades_after_the_timeout() {
         }
     );
 }
+
+/// Every section is bounded by its own timeout: with all three services hung,
+/// the page still comes back after exactly `SERVICE_TIMEOUT`, with every
+/// section listed as timed out.
+#[tokio::test(start_paused = true)]
+async fn every_section_has_its_own_timeout() {
+    let backend = Backend::new()
+        .hanging(Service::Profile)
+        .hanging(Service::Stats)
+        .hanging(Service::Notifications);
+    let start = Instant::now();
+
+    let dashboard = load_within_limit(&backend).await;
+
+    assert_eq!(
+        start.elapsed(),
+        SERVICE_TIMEOUT,
+        "a section without its own timeout held the page"
+    );
+    assert_eq!(
+        dashboard,
+        Dashboard {
+            profile: None,
+            stats: None,
+            notifications: None,
+            problems: vec![
+                (Service::Profile, "timed out".to_owned()),
+                (Service::Stats, "timed out".to_owned()),
+                (Service::Notifications, "timed out".to_owned()),
+            ],
+        }
+    );
+}

@@ -74,6 +74,8 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
 ///
 /// Dropping the handle does not stop the task (as dropping a `JoinHandle`
 /// does not): it runs on, and its done callbacks still run when it ends.
+///
+/// Keep it `Send` and `Sync`: the tests share one through an `Arc`.
 pub struct Task<T> {
     // TODO: replace this placeholder with the state you need. One way: an
     // `Arc<std::sync::Mutex<…>>` holding the outcome (`None` while running)
@@ -150,6 +152,9 @@ impl<T: Clone + Send + 'static> Task<T> {
     /// Python's `add_done_callback`: `callback` runs exactly once with the
     /// outcome. If the task is still running, it runs when the task ends;
     /// if the task has already ended, it runs at once, before this returns.
+    ///
+    /// A callback may call this task's own methods: it runs with no lock of
+    /// the task held.
     pub fn add_done_callback<C>(&self, callback: C)
     where
         C: FnOnce(&Outcome<T>) + Send + 'static,

@@ -8,7 +8,8 @@
 //! that is the default panic hook doing its job, not a failing test.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread;
 use std::time::Duration;
 
 use task_status::{Outcome, Status, Task};
@@ -169,6 +170,10 @@ async fn a_cancelled_task_is_done_cancelled_and_really_stopped() {
     assert!(task.is_done(), "a cancelled task is done too");
     assert!(task.is_cancelled());
     assert_eq!(task.error(), None, "a cancellation is not an error");
+    assert!(
+        !task.cancel(),
+        "cancel() on a task that is already cancelled must return false"
+    );
     assert!(
         dropped.load(Ordering::SeqCst),
         "the cancelled future was never dropped: its cleanup did not run"
@@ -378,5 +383,65 @@ async fn callbacks_run_without_anyone_waiting() {
         counter.load(Ordering::SeqCst),
         3,
         "the callbacks only ran when somebody asked"
+    );
+}
+
+/// A callback may ask its own task how it is doing (Python hands the task to
+/// its callbacks for exactly that), whether it was added before or after the
+/// end. So callbacks must run after the task's lock is released: a std
+/// `Mutex` locked again by the thread that holds it never opens.
+#[test]
+fn a_callback_may_call_back_into_its_task() {
+    // A deadlock blocks the whole thread, out of reach of tokio's `timeout`:
+    // run the scenario on a thread of its own and wait for it in real time.
+    let (sender, receiver) = mpsc::channel();
+    let scenario = thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .expect("a current-thread runtime can always be built here");
+        let seen = runtime.block_on(async {
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let task = Arc::new(returns_after(1, 6));
+            let add_querying_callback = |name: &'static str| {
+                // A `Weak` reference, so that the task's own list of
+                // callbacks does not keep the task alive.
+                let task_ref = Arc::downgrade(&task);
+                let seen = Arc::clone(&seen);
+                task.add_done_callback(move |_| {
+                    let task = task_ref.upgrade().expect("the test holds the task");
+                    let answers = (name, task.status(), task.outcome());
+                    seen.lock().unwrap().push(answers);
+                });
+            };
+            add_querying_callback("early");
+            sleep(secs(2)).await;
+            add_querying_callback("late");
+            seen.lock().unwrap().clone()
+        });
+        // The receiver is gone only if the test already failed by timing out.
+        let _ = sender.send(seen);
+    });
+
+    let seen = match receiver.recv_timeout(Duration::from_secs(2)) {
+        Ok(seen) => seen,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            "deadlock: a callback that called its task's methods never returned \
+             (did it run while the task's lock was held?)"
+        ),
+        // The scenario panicked before sending: pass its panic on.
+        Err(mpsc::RecvTimeoutError::Disconnected) => match scenario.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the scenario sends before it returns"),
+        },
+    };
+    assert_eq!(
+        seen,
+        [
+            ("early", Status::Succeeded, Some(Outcome::Succeeded(6))),
+            ("late", Status::Succeeded, Some(Outcome::Succeeded(6))),
+        ],
+        "inside its callback, the task must already report how it ended"
     );
 }

@@ -7,6 +7,7 @@
 //! drop guard) when it was dropped before completing: that is the proof that
 //! a cancelled job really stopped.
 
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -282,9 +283,9 @@ async fn the_report_keeps_the_order_of_the_jobs() {
     let probe = Probe::new();
     let jobs = vec![
         job(&probe, "third-to-end", 3),
-        job(&probe, "never-1", 99),
+        job(&probe, "never-b", 99),
         job(&probe, "first-to-end", 1),
-        job(&probe, "never-2", 98),
+        job(&probe, "never-a", 98),
         job(&probe, "second-to-end", 2),
     ];
 
@@ -299,7 +300,11 @@ async fn the_report_keeps_the_order_of_the_jobs() {
         ]),
         "finished jobs must be listed in the order they were given"
     );
-    assert_eq!(report.unfinished, ["never-1", "never-2"]);
+    assert_eq!(
+        report.unfinished,
+        ["never-b", "never-a"],
+        "unfinished jobs must be listed in the order they were given"
+    );
 }
 
 /// If nothing beats the deadline, every job is named and cancelled.
@@ -327,4 +332,41 @@ async fn an_empty_group_returns_at_once() {
     assert_eq!(report.finished, []);
     assert!(report.unfinished.is_empty());
     assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// A job that panics has a bug; it did not merely miss the deadline. Its
+/// panic reaches the caller instead of being reported as "unfinished".
+#[tokio::test(start_paused = true)]
+async fn a_panicking_job_panics_the_caller() {
+    type Job = Pin<Box<dyn Future<Output = String> + Send>>;
+    let probe = Probe::new();
+    let (name, fine) = job(&probe, "fine", 1);
+    let jobs: Vec<(String, Job)> = vec![
+        (name, Box::pin(fine)),
+        (
+            "buggy".to_owned(),
+            Box::pin(async {
+                sleep(secs(2)).await;
+                panic!("buggy job crashed")
+            }),
+        ),
+    ];
+
+    // Run it as a task of its own, to catch its panic as a `JoinError`.
+    let run = tokio::spawn(run_with_deadline(jobs, secs(5)));
+    let joined = timeout(LIMIT, run)
+        .await
+        .expect("run_with_deadline never returned");
+
+    let error = joined.expect_err("the job's panic was swallowed: run_with_deadline returned");
+    let payload = error.into_panic();
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(
+        message.contains("buggy job crashed"),
+        "the caller panicked, but not with the job's panic: {message:?}"
+    );
 }

@@ -319,6 +319,16 @@ async fn a_failed_primary_leaves_the_race_to_the_backups() {
     let outcome = race(attempts, ms(300)).await;
 
     assert_eq!(outcome, winner("backup-2"));
+    assert_eq!(
+        probe.started(),
+        [
+            Event::Started("backup-1", ms(300)),
+            Event::Started("backup-2", ms(600)),
+            Event::Started("primary", ms(0)),
+        ],
+        "the schedule is fixed: a failure neither brings the next backup \
+         forward nor pushes it back"
+    );
     assert_eq!(probe.start.elapsed(), ms(700));
 }
 

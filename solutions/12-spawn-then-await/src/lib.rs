@@ -11,17 +11,18 @@
 //! * a panic inside a task is caught by the runtime and handed back as a
 //!   `JoinError`, so one broken part becomes an error value, not a crash;
 //! * but a `JoinHandle` does not own its task: dropping it *detaches* the task,
-//!   which keeps running. [`fetch_profile`] therefore wraps each handle in a
-//!   guard that aborts the task when dropped, so that a cancelled or failed
-//!   fetch leaves no part running behind it.
+//!   which keeps running. [`fetch_profile`] therefore wraps each handle in
+//!   tokio-util's `AbortOnDropHandle`, which aborts the task when dropped, so
+//!   that a failed or cancelled fetch leaves no part running behind it.
 
 use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::task::{JoinError, JoinHandle};
+use tokio::task::JoinError;
 use tokio::time::Instant;
+use tokio_util::task::AbortOnDropHandle;
 
 /// One part of a profile, each served by its own (simulated) service.
 ///
@@ -222,24 +223,30 @@ pub async fn fetch_profile(api: Arc<Api>, id: u64) -> Result<Profile, PartFailed
     // once, so the three requests are in flight together. Each task gets its
     // own `Arc` clone because a spawned task must own what it uses (it may
     // outlive this function's borrow of `api`).
-    let mut user = AbortOnDrop(tokio::spawn({
+    //
+    // Each handle goes straight into an `AbortOnDropHandle` (tokio-util): a
+    // `JoinHandle` that aborts its task when dropped. A bare `JoinHandle`
+    // only observes its task; dropping it would detach the part, which would
+    // run on with nobody waiting for it.
+    let user = AbortOnDropHandle::new(tokio::spawn({
         let api = Arc::clone(&api);
         async move { api.user(id).await }
     }));
-    let mut posts = AbortOnDrop(tokio::spawn({
+    let posts = AbortOnDropHandle::new(tokio::spawn({
         let api = Arc::clone(&api);
         async move { api.posts(id).await }
     }));
-    let mut comments = AbortOnDrop(tokio::spawn(async move { api.comments(id).await }));
+    let comments = AbortOnDropHandle::new(tokio::spawn(async move { api.comments(id).await }));
 
     // Now wait for the three together. `try_join!` returns the first error as
-    // soon as it happens; returning drops the guards, which abort the parts
-    // still running. It is the same when *this* future is dropped (a caller's
-    // timeout): the guards go with it.
+    // soon as it happens, and drops the other two `join` futures as it does:
+    // the guards they own are dropped with them, which aborts the parts still
+    // running. It is the same when *this* future is dropped (a caller's
+    // timeout): the guards go with it, wherever it was suspended.
     let (user, posts, comments) = tokio::try_join!(
-        user.join(Part::User),
-        posts.join(Part::Posts),
-        comments.join(Part::Comments),
+        join(user, Part::User),
+        join(posts, Part::Posts),
+        join(comments, Part::Comments),
     )?;
     Ok(Profile {
         user,
@@ -248,30 +255,16 @@ pub async fn fetch_profile(api: Arc<Api>, id: u64) -> Result<Profile, PartFailed
     })
 }
 
-/// A `JoinHandle` that aborts its task when dropped.
+/// Waits for one part's task; turns its panic (or cancellation) into [`PartFailed`].
 ///
-/// A bare `JoinHandle` only *observes* its task: dropping it detaches the
-/// task, which runs on unobserved. Tying the task's life to this guard gives
-/// the behaviour of a Python task awaited by a cancelled caller.
-struct AbortOnDrop<T>(JoinHandle<T>);
-
-impl<T> AbortOnDrop<T> {
-    /// Waits for the task; turns its panic (or cancellation) into [`PartFailed`].
-    ///
-    /// Borrows the guard rather than consuming it, so that the guard, and the
-    /// abort in its `Drop`, lives on in `fetch_profile` until it returns.
-    async fn join(&mut self, part: Part) -> Result<T, PartFailed> {
-        // `&mut JoinHandle` is itself a future (the handle is `Unpin`).
-        (&mut self.0).await.map_err(|error| PartFailed {
-            part,
-            reason: failure_reason(error),
-        })
-    }
-}
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        // Harmless when the task has already finished.
-        self.0.abort();
-    }
+/// Takes the guard by value, so that it lives exactly as long as this future:
+/// dropping the future (as `try_join!` does after another part failed) aborts
+/// the task.
+async fn join<T>(task: AbortOnDropHandle<T>, part: Part) -> Result<T, PartFailed> {
+    // `AbortOnDropHandle` is a future, like the `JoinHandle` inside it: it
+    // gives `Result<T, JoinError>`, and the `Err` is a panic or an abort.
+    task.await.map_err(|error| PartFailed {
+        part,
+        reason: failure_reason(error),
+    })
 }

@@ -24,7 +24,7 @@ use tokio::time::Instant;
 
 /// How long [`Store::validate`] takes.
 pub const VALIDATE_TIME: Duration = Duration::from_millis(100);
-/// How long [`Store::write`] takes.
+/// How long [`Store::write`] takes, unless set by [`Store::with_write_time`].
 pub const WRITE_TIME: Duration = Duration::from_millis(300);
 /// How long [`Store::send_receipt`] takes.
 pub const RECEIPT_TIME: Duration = Duration::from_millis(100);
@@ -41,6 +41,8 @@ pub struct Store {
     /// A std Mutex: never held across an `.await`, and also locked from a
     /// drop guard, which cannot await.
     state: Mutex<StoreState>,
+    /// How long one write takes.
+    write_time: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -52,11 +54,19 @@ struct StoreState {
 }
 
 impl Store {
-    /// An empty store; times are measured from now.
+    /// An empty store whose writes take [`WRITE_TIME`]; times are measured
+    /// from now.
     pub fn new() -> Self {
+        Self::with_write_time(WRITE_TIME)
+    }
+
+    /// An empty store whose writes take `write_time` (a slower or faster
+    /// database); times are measured from now.
+    pub fn with_write_time(write_time: Duration) -> Self {
         Self {
             epoch: Instant::now(),
             state: Mutex::default(),
+            write_time,
         }
     }
 
@@ -66,7 +76,8 @@ impl Store {
         tokio::time::sleep(VALIDATE_TIME).await;
     }
 
-    /// Writes the record of order `id`: takes [`WRITE_TIME`]. If the future is
+    /// Writes the record of order `id`: takes [`WRITE_TIME`], or the time
+    /// given to [`Store::with_write_time`]. If the future is
     /// dropped before it completes, nothing is stored and the write is counted
     /// as interrupted.
     pub async fn write(&self, id: u32, record: String) {
@@ -74,7 +85,7 @@ impl Store {
             store: self,
             completed: false,
         };
-        tokio::time::sleep(WRITE_TIME).await;
+        tokio::time::sleep(self.write_time).await;
         let completed_at = self.epoch.elapsed();
         self.lock().records.insert(id, (record, completed_at));
         guard.completed = true;

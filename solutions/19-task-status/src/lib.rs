@@ -227,6 +227,9 @@ impl<T: Clone + Send + 'static> Task<T> {
     /// Python's `add_done_callback`: `callback` runs exactly once with the
     /// outcome. If the task is still running, it runs when the task ends;
     /// if the task has already ended, it runs at once, before this returns.
+    ///
+    /// A callback may call this task's own methods: it runs with no lock of
+    /// the task held.
     pub fn add_done_callback<C>(&self, callback: C)
     where
         C: FnOnce(&Outcome<T>) + Send + 'static,

@@ -1,0 +1,206 @@
+//! Kata 03, reference solution: a generator coroutine, played by an actor.
+//!
+//! A Python generator used as a coroutine is a piece of code with private
+//! state that the caller drives step by step: `send` hands it a value and gets
+//! the next reply, `throw` raises an error at the point where it is paused,
+//! `close` ends it. The async-Rust shape with the same contract is an *actor*:
+//! a spawned task that owns its state and reads requests from a channel.
+//!
+//! - [`Calculator::start`] spawns the actor. There is nothing to "prime": the
+//!   task is already waiting at its first `recv`, ready for the first request.
+//! - Every request carries a `oneshot` sender for its reply, so each caller
+//!   gets exactly its own answer.
+//! - The channel is FIFO and there is a single consumer, so requests are
+//!   handled one at a time, in the order they were sent: the state needs no
+//!   lock at all.
+//! - Closing ends the task, which drops the receiver. From then on every
+//!   request fails *at once* with [`CalcError::Closed`], instead of waiting for
+//!   a reply that will never come.
+
+use std::fmt;
+
+use tokio::sync::{mpsc, oneshot};
+
+/// What the calculator remembers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// Every sum computed, oldest first.
+    pub results: Vec<i64>,
+    /// Every error injected with [`Calculator::throw`] and handled, oldest first.
+    pub errors: Vec<String>,
+}
+
+/// Why a call to the calculator failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CalcError {
+    /// `a + b` does not fit in an `i64`. Nothing was recorded, and the
+    /// calculator carries on.
+    Overflow {
+        /// The first operand.
+        a: i64,
+        /// The second operand.
+        b: i64,
+    },
+    /// The calculator has been closed: it answers no more calls.
+    Closed,
+}
+
+impl fmt::Display for CalcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CalcError::Overflow { a, b } => write!(f, "{a} + {b} does not fit in an i64"),
+            CalcError::Closed => write!(f, "the calculator is closed"),
+        }
+    }
+}
+
+impl std::error::Error for CalcError {}
+
+/// One request to the actor, with the channel for its reply.
+#[derive(Debug)]
+enum Command {
+    /// `gen.send((a, b))`: add, remember the sum, reply with it.
+    Add {
+        a: i64,
+        b: i64,
+        reply: oneshot::Sender<Result<i64, CalcError>>,
+    },
+    /// `gen.throw(error)`: handle the error, remember it, carry on.
+    Throw {
+        error: String,
+        reply: oneshot::Sender<()>,
+    },
+    /// `gen.send("h")`: reply with the history so far.
+    History { reply: oneshot::Sender<History> },
+    /// `gen.close()`: reply with the final history, then stop.
+    Close { reply: oneshot::Sender<History> },
+}
+
+/// How many requests may wait in the actor's mailbox before callers wait too.
+const MAILBOX: usize = 32;
+
+/// A handle to a running calculator. Cloning it gives another handle to the
+/// *same* calculator.
+#[derive(Debug, Clone)]
+pub struct Calculator {
+    /// The actor's mailbox. Every clone of the handle holds a sender; the
+    /// actor holds the only receiver.
+    commands: mpsc::Sender<Command>,
+}
+
+impl Calculator {
+    /// Starts a calculator with an empty history, ready for its first call
+    /// (no priming step, unlike a Python generator).
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    pub fn start() -> Self {
+        // A bounded channel: a flood of callers waits for room in the mailbox
+        // instead of piling up requests without limit.
+        let (commands, mailbox) = mpsc::channel(MAILBOX);
+        // The actor is spawned and detached: it needs no handle, because it
+        // ends by itself on `Close`, or when every `Calculator` is dropped
+        // (`recv` then returns `None`).
+        tokio::spawn(run(mailbox));
+        Self { commands }
+    }
+
+    /// Adds `a` and `b` (Python: `gen.send((a, b))`), records the sum in the
+    /// history and returns it.
+    ///
+    /// # Errors
+    /// [`CalcError::Overflow`] if the sum does not fit (the calculator carries
+    /// on, its history unchanged); [`CalcError::Closed`] after
+    /// [`close`](Self::close).
+    pub async fn send(&self, a: i64, b: i64) -> Result<i64, CalcError> {
+        self.call(|reply| Command::Add { a, b, reply }).await?
+    }
+
+    /// Injects an error (Python: `gen.throw(...)`). The calculator handles it:
+    /// it records `error` in [`History::errors`], keeps its results, and
+    /// carries on.
+    ///
+    /// # Errors
+    /// [`CalcError::Closed`] after [`close`](Self::close).
+    pub async fn throw(&self, error: &str) -> Result<(), CalcError> {
+        let error = error.to_owned();
+        self.call(|reply| Command::Throw { error, reply }).await
+    }
+
+    /// The history so far (Python: the `send("h")` of the classic example).
+    ///
+    /// # Errors
+    /// [`CalcError::Closed`] after [`close`](Self::close).
+    pub async fn history(&self) -> Result<History, CalcError> {
+        self.call(|reply| Command::History { reply }).await
+    }
+
+    /// Closes the calculator (Python: `gen.close()`) and returns its final
+    /// history. Every call after this one, through any handle, fails with
+    /// [`CalcError::Closed`].
+    ///
+    /// # Errors
+    /// [`CalcError::Closed`] if it was already closed.
+    pub async fn close(&self) -> Result<History, CalcError> {
+        self.call(|reply| Command::Close { reply }).await
+    }
+
+    /// Sends one request and waits for its reply.
+    ///
+    /// Both ways a closed actor can show itself become [`CalcError::Closed`]:
+    /// the mailbox refuses the request because the receiver is gone, or the
+    /// request was still queued when the actor stopped, so its reply sender
+    /// was dropped unanswered. Neither can hang: a dropped receiver or sender
+    /// is noticed at once.
+    async fn call<T>(
+        &self,
+        request: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, CalcError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(request(reply))
+            .await
+            .map_err(|_| CalcError::Closed)?;
+        answer.await.map_err(|_| CalcError::Closed)
+    }
+}
+
+/// The actor: the generator's body. It owns the history outright; nobody else
+/// can touch it, so it needs no lock.
+async fn run(mut mailbox: mpsc::Receiver<Command>) {
+    let mut history = History::default();
+
+    // `None` means every handle was dropped: nobody can ask anything any
+    // more, so the actor ends quietly, as an unreferenced generator would.
+    while let Some(command) = mailbox.recv().await {
+        // A failed `reply.send` means the caller stopped waiting (it was
+        // cancelled, say). That is the caller's business: the actor carries
+        // on, so each `let _ =` below is deliberate.
+        match command {
+            Command::Add { a, b, reply } => {
+                let sum = a.checked_add(b).ok_or(CalcError::Overflow { a, b });
+                if let Ok(sum) = sum {
+                    history.results.push(sum);
+                }
+                let _ = reply.send(sum);
+            }
+            Command::Throw { error, reply } => {
+                // The error is *handled* here, like an `except` around the
+                // generator's `yield`: recorded, and the loop goes on with the
+                // same state. Nothing is reset.
+                history.errors.push(error);
+                let _ = reply.send(());
+            }
+            Command::History { reply } => {
+                let _ = reply.send(history.clone());
+            }
+            Command::Close { reply } => {
+                let _ = reply.send(history);
+                // Leaving the loop drops `mailbox`: requests still queued lose
+                // their reply senders, and later ones are refused by `send`.
+                // Both become `CalcError::Closed` in `call`.
+                return;
+            }
+        }
+    }
+}
