@@ -6,7 +6,10 @@
 //! claim. Each test notes the virtual time at which every item reaches the
 //! consumer: the right order at the wrong time (everything at the end) fails.
 
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use as_completed::as_completed;
@@ -190,5 +193,45 @@ async fn ten_thousand_futures_stream_out_in_completion_order() {
         start.elapsed(),
         ms(N),
         "10 000 concurrent futures take as long as the slowest (10 s)"
+    );
+}
+
+/// Counts how often its inner future is polled.
+struct CountPolls<F> {
+    inner: Pin<Box<F>>,
+    polls: Arc<AtomicUsize>,
+}
+
+impl<F: Future> Future for CountPolls<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        self.polls.fetch_add(1, Ordering::Relaxed);
+        self.inner.as_mut().poll(cx)
+    }
+}
+
+/// Why it scales: a future is polled again only when its waker fires, not
+/// every time some other future completes. Each of these futures needs two
+/// polls (one to start its timer, one when the timer fires); re-polling every
+/// pending future after each completion (`select_all` in a loop) costs about
+/// n²/2 polls, which is what makes 10 000 futures crawl.
+#[tokio::test(start_paused = true)]
+async fn a_future_is_polled_only_when_it_is_woken() {
+    const N: u64 = 2_000;
+    let polls = Arc::new(AtomicUsize::new(0));
+    let stream = as_completed((0..N).map(|i| CountPolls {
+        inner: Box::pin(sleep(ms(N - i))),
+        polls: Arc::clone(&polls),
+    }));
+
+    let arrivals = drain_with_times(stream, Instant::now()).await;
+
+    assert_eq!(arrivals.len(), N as usize);
+    let polls = polls.load(Ordering::Relaxed);
+    assert!(
+        polls <= 3 * N as usize,
+        "{N} futures were polled {polls} times in all; each should be polled \
+         about twice (once to start, once when woken), not once per completion"
     );
 }
