@@ -3,10 +3,25 @@
 # and compare the figures with those in the README.
 #
 #   bash bench/runner.sh [RUNS]     (default 5 runs each; the median is shown)
+#   bash bench/runner.sh --cold     (once: a cold build of the whole workspace
+#                                    and a cold `.ci/run`, each in a fresh
+#                                    target directory; crates already downloaded)
 #
 # It edits katas/01-why-async/src/lib.rs (a comment line) and restores it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--cold" ]; then
+  for job in "cargo test --workspace --no-run" "bash .ci/run"; do
+    target=$(mktemp -d)
+    start=$(date +%s)
+    CARGO_TARGET_DIR=$target $job >/dev/null 2>&1
+    echo "cold: $job took $(( $(date +%s) - start )) s"
+    rm -rf "$target"
+  done
+  exit
+fi
+
 runs=${1:-5}
 edited=katas/01-why-async/src/lib.rs
 backup=$(mktemp)

@@ -78,7 +78,10 @@ pub fn run(session: &mut Session, names: &[String]) -> Result<bool> {
     let (manifest, subjects) = pitfalls::write_workspace(&root, &pairs)?;
     eprintln!("Building and testing {} pitfalls…", subjects.len());
     let mut pitfall_session_runner = session.runner.clone();
-    pitfall_session_runner.cargo.target_dir = Some(root.join("target"));
+    // The pitfall workspace shares the main one's target directory (wherever
+    // CARGO_TARGET_DIR or a cargo config puts it), so tokio and friends are
+    // not compiled a second time.
+    pitfall_session_runner.cargo.target_dir = Some(main_target_dir(&root));
     let verdicts = run_with(session.ui, &pitfall_session_runner, &manifest, &subjects)?;
     let mut caught: HashMap<usize, (usize, usize)> = HashMap::new();
     for ((i, pitfall), verdict) in found.iter().zip(&verdicts) {
@@ -210,6 +213,16 @@ fn judge_skeleton(verdict: &Verdict, problems: &mut Vec<String>, summary: &mut V
     for warning in &verdict.warnings {
         problems.push(format!("the skeleton has a warning:\n{}", indent(warning)));
     }
+}
+
+/// The main workspace's target directory, as cargo resolves it.
+fn main_target_dir(root: &Path) -> PathBuf {
+    cargo_metadata::MetadataCommand::new()
+        .current_dir(root)
+        .no_deps()
+        .exec()
+        .map(|metadata| metadata.target_directory.into_std_path_buf())
+        .unwrap_or_else(|_| root.join("target"))
 }
 
 fn judge_pitfall(pitfall: &Pitfall, outcome: &Outcome) -> Result<(), String> {
