@@ -349,6 +349,7 @@ pub fn static_problems(root: &Path, kata: &Kata) -> Vec<String> {
     }
     problems.extend(manifest_problems(root, kata));
     problems.extend(readme_problems(kata));
+    problems.extend(given_code_problems(kata));
     match pitfalls::discover(kata) {
         Ok(found) if found.is_empty() => {
             problems.push("no pitfall in solutions/…/pitfalls/".to_owned())
@@ -469,6 +470,33 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
+}
+
+/// Code a kata gives the learner (a simulated service, error types) lives
+/// once, in `katas/NN-slug/src/given.rs`, and the solution includes that very
+/// file: like the tests, a second copy could drift.
+fn given_code_problems(kata: &Kata) -> Vec<String> {
+    let mut problems = Vec::new();
+    if kata.solution_dir.join("src").join("given.rs").exists() {
+        problems.push(format!(
+            "solutions/{0}/src/given.rs is a second copy: include katas/{0}/src/given.rs instead",
+            kata.dir_name()
+        ));
+    }
+    if kata.dir.join("src").join("given.rs").is_file() {
+        let solution = std::fs::read_to_string(kata.solution_dir.join("src").join("lib.rs"))
+            .unwrap_or_default();
+        let include = format!(
+            "#[path = \"../../../katas/{}/src/given.rs\"]",
+            kata.dir_name()
+        );
+        if !solution.contains(&include) {
+            problems.push(format!(
+                "the solution must include the kata's given code: `{include} mod given;`"
+            ));
+        }
+    }
+    problems
 }
 
 fn readme_problems(kata: &Kata) -> Vec<String> {
