@@ -83,6 +83,22 @@ pub fn parse_header(text: &str) -> (String, Vec<String>) {
     (summary, caught_by)
 }
 
+/// Takes the pitfall workspace for this process until the returned file is
+/// dropped, waiting (and saying so) while another `verify` holds it.
+pub fn lock_workspace(root: &Path) -> Result<std::fs::File> {
+    let dir = root.join("target").join("xtask");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("pitfalls.lock");
+    let file = std::fs::File::create(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    if file.try_lock().is_err() {
+        eprintln!("Another `cargo xtask verify` is building the pitfalls; waiting for it…");
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+    }
+    Ok(file)
+}
+
 /// Writes the pitfall workspace and returns its manifest and one subject per
 /// pitfall, in the order given.
 pub fn write_workspace(

@@ -75,6 +75,9 @@ pub fn run(session: &mut Session, names: &[String]) -> Result<bool> {
         }
     }
     let pairs: Vec<(&Kata, &Pitfall)> = found.iter().map(|(i, p)| (&katas[*i], p)).collect();
+    // One pitfall workspace per checkout: a second `verify` running at the
+    // same time would rewrite it under the first one's build, so it waits.
+    let _pitfalls_lock = pitfalls::lock_workspace(&root)?;
     let (manifest, subjects) = pitfalls::write_workspace(&root, &pairs)?;
     eprintln!("Building and testing {} pitfalls…", subjects.len());
     let mut pitfall_session_runner = session.runner.clone();
