@@ -55,9 +55,14 @@ pub fn run(session: &mut Session, names: &[String]) -> Result<bool> {
         subjects.push(kata_subject(kata));
         subjects.push(solution_subject(kata));
     }
+    let solutions = if katas.len() == 1 {
+        "its solution"
+    } else {
+        "their solutions"
+    };
     eprintln!(
-        "Building and testing {} katas and their solutions…",
-        katas.len()
+        "Building and testing {} and {solutions}…",
+        counted(katas.len(), "kata")
     );
     let verdicts = run_subjects(session, &root.join("Cargo.toml"), &subjects)?;
     let mut summaries: Vec<Vec<String>> = vec![Vec::new(); katas.len()];
@@ -79,7 +84,10 @@ pub fn run(session: &mut Session, names: &[String]) -> Result<bool> {
     // same time would rewrite it under the first one's build, so it waits.
     let _pitfalls_lock = pitfalls::lock_workspace(&root)?;
     let (manifest, subjects) = pitfalls::write_workspace(&root, &pairs)?;
-    eprintln!("Building and testing {} pitfalls…", subjects.len());
+    eprintln!(
+        "Building and testing {}…",
+        counted(subjects.len(), "pitfall")
+    );
     let mut pitfall_session_runner = session.runner.clone();
     // The pitfall workspace shares the main one's target directory (wherever
     // CARGO_TARGET_DIR or a cargo config puts it), so tokio and friends are
@@ -274,6 +282,15 @@ fn describe(outcome: &Outcome) -> String {
         ),
         Outcome::TimedOut { limit_secs, .. } => format!("it timed out after {limit_secs} s"),
         other => other.status().label().to_owned(),
+    }
+}
+
+/// "1 kata", "3 katas".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
