@@ -5,13 +5,15 @@
 //! - [`runner`] checks many crates with one build, emitting [`runner::Event`]s;
 //! - [`render`] and the report command draw those events and verdicts;
 //! - [`state`] keeps the learner's progress; [`fingerprint`] skips unchanged katas;
-//! - [`commands`] holds one file per `cargo xtask` command.
+//! - [`commands`] holds one file per `cargo xtask` command; [`keys`] reads
+//!   `watch`'s one-letter commands.
 
 pub mod cargo;
 pub mod cli;
 pub mod commands;
 pub mod fingerprint;
 pub mod katas;
+pub mod keys;
 pub mod outcome;
 pub mod pitfalls;
 pub mod render;

@@ -1,10 +1,9 @@
 //! `cargo xtask watch`: check the current kata on every save, move on when it
-//! passes, and take one-letter commands (typed, then Enter) meanwhile.
+//! passes, and take one-letter commands meanwhile (see [`crate::keys`]).
 //!
 //! Where file watching is unavailable (no inotify, a network file system),
 //! watching falls back to polling, and `r` re-runs by hand in any case.
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::Duration;
@@ -13,6 +12,7 @@ use anyhow::Result;
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::commands::{hint, list, next::introduce};
+use crate::keys::{KeyInput, read_commands};
 use crate::render;
 use crate::session::Session;
 
@@ -30,7 +30,8 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
     session.set_current(index);
     let (sender, inputs) = mpsc::channel();
     let _watcher = watch_files(&session.root.join("katas"), sender.clone(), session);
-    read_keys(sender);
+    // Held until `watch` returns: it gives the terminal back as it was.
+    let (key_input, _terminal) = read_commands(sender, Input::Key);
 
     let mut fresh = false;
     loop {
@@ -59,7 +60,7 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
             }
         }
         fresh = false;
-        prompt(session);
+        prompt(session, key_input);
         loop {
             match next_input(&inputs) {
                 None => return Ok(true),
@@ -80,23 +81,23 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
                     "h" => {
                         let slug = session.katas[index].meta.slug.clone();
                         hint::run(session, Some(&slug))?;
-                        prompt(session);
+                        prompt(session, key_input);
                     }
                     "n" => {
                         index = (index + 1) % session.katas.len();
                         session.set_current(index);
                         session.state.save(&session.root)?;
                         print!("\n{}", introduce(session, index));
-                        prompt(session);
+                        prompt(session, key_input);
                     }
                     "l" => {
                         list::run(session)?;
-                        prompt(session);
+                        prompt(session, key_input);
                     }
                     "" => {}
                     other => {
                         println!("Unknown command {other:?}.");
-                        prompt(session);
+                        prompt(session, key_input);
                     }
                 },
             }
@@ -104,13 +105,17 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
     }
 }
 
-fn prompt(session: &Session) {
+fn prompt(session: &Session, key_input: KeyInput) {
     if session.ui.interactive {
+        let then = match key_input {
+            KeyInput::SingleKeys => "",
+            KeyInput::Lines => ", then Enter",
+        };
         println!(
             "\n{}",
-            session.ui.dim(
-                "Watching for saves. [h]int · [n]ext kata · [r]e-run · [l]ist · [q]uit, then Enter"
-            )
+            session.ui.dim(format!(
+                "Watching for saves. [h]int · [n]ext kata · [r]e-run · [l]ist · [q]uit{then}"
+            ))
         );
     }
 }
@@ -153,7 +158,7 @@ fn watch_files(dir: &Path, sender: Sender<Input>, session: &Session) -> Option<B
                 Ok(watcher) => Box::new(watcher),
                 Err(err) => {
                     eprintln!(
-                        "{} cannot watch files ({err}): type r and Enter to re-run.",
+                        "{} cannot watch files ({err}): press r to re-run.",
                         session.ui.yellow("warning:")
                     );
                     return None;
@@ -163,24 +168,11 @@ fn watch_files(dir: &Path, sender: Sender<Input>, session: &Session) -> Option<B
     };
     if let Err(err) = watcher.watch(dir, RecursiveMode::Recursive) {
         eprintln!(
-            "{} cannot watch {} ({err}): type r and Enter to re-run.",
+            "{} cannot watch {} ({err}): press r to re-run.",
             session.ui.yellow("warning:"),
             dir.display()
         );
         return None;
     }
     Some(watcher)
-}
-
-/// Reads commands from stdin, a line each. At the end of input (no terminal,
-/// or Ctrl-D) watching goes on, driven by file changes alone.
-fn read_keys(sender: Sender<Input>) {
-    std::thread::spawn(move || {
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { break };
-            if sender.send(Input::Key(line)).is_err() {
-                break;
-            }
-        }
-    });
 }
