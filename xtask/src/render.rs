@@ -135,9 +135,10 @@ pub fn outcome_details(ui: Ui, kata: &Kata, outcome: &Outcome) -> String {
                 out.push('\n');
             }
             if failed.len() > SHOWN_FAILURES {
+                let more = failed.len() - SHOWN_FAILURES;
+                let tests = if more == 1 { "test" } else { "tests" };
                 out += &ui.dim(format!(
-                    "\n…and {} more failing tests: `cargo test -p {}` shows them all.\n",
-                    failed.len() - SHOWN_FAILURES,
+                    "\n…and {more} more failing {tests}: `cargo test -p {}` shows them all.\n",
                     kata.meta.slug
                 ));
             }
