@@ -37,6 +37,17 @@ pub enum Level {
     Advanced,
 }
 
+impl Level {
+    /// The curriculum's letter for the level, as written in `kata.toml`.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Level::Basic => "B",
+            Level::Intermediate => "I",
+            Level::Advanced => "A",
+        }
+    }
+}
+
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

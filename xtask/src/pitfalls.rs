@@ -83,12 +83,21 @@ pub fn parse_header(text: &str) -> (String, Vec<String>) {
     (summary, caught_by)
 }
 
+/// Where the generated pitfall workspace lives (its build output goes to the
+/// main workspace's target directory).
+fn workspace_dir(root: &Path) -> PathBuf {
+    root.join("target").join("xtask").join("pitfalls")
+}
+
 /// Takes the pitfall workspace for this process until the returned file is
 /// dropped, waiting (and saying so) while another `verify` holds it.
 pub fn lock_workspace(root: &Path) -> Result<std::fs::File> {
-    let dir = root.join("target").join("xtask");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("pitfalls.lock");
+    // Beside the workspace, not in it: writing the workspace deletes it first.
+    let path = workspace_dir(root).with_extension("lock");
+    let dir = path
+        .parent()
+        .expect("the pitfall workspace has a parent directory");
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let file = std::fs::File::create(&path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     if file.try_lock().is_err() {
@@ -105,7 +114,7 @@ pub fn write_workspace(
     root: &Path,
     pitfalls: &[(&Kata, &Pitfall)],
 ) -> Result<(PathBuf, Vec<Subject>)> {
-    let dir = root.join("target").join("xtask").join("pitfalls");
+    let dir = workspace_dir(root);
     // Old packages would otherwise linger as members of nothing.
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;

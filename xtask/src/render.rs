@@ -135,10 +135,9 @@ pub fn outcome_details(ui: Ui, kata: &Kata, outcome: &Outcome) -> String {
                 out.push('\n');
             }
             if failed.len() > SHOWN_FAILURES {
-                let more = failed.len() - SHOWN_FAILURES;
-                let tests = if more == 1 { "test" } else { "tests" };
                 out += &ui.dim(format!(
-                    "\n…and {more} more failing {tests}: `cargo test -p {}` shows them all.\n",
+                    "\n…and {}: `cargo test -p {}` shows them all.\n",
+                    counted(failed.len() - SHOWN_FAILURES, "more failing test"),
                     kata.meta.slug
                 ));
             }
@@ -216,6 +215,15 @@ pub fn summary(ui: Ui, katas: &[Kata], statuses: &[Status]) -> String {
         katas.len()
     ));
     out
+}
+
+/// "1 kata", "3 katas": `noun` with its count, plural when it is not one.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! (`cargo xtask verify` adds what needs compiling and running.)
 
 use xtask::commands::verify::{numbering_problems, static_problems};
-use xtask::katas::{Level, discover, workspace_root};
+use xtask::katas::{discover, workspace_root};
 
 #[test]
 fn every_kata_is_complete_and_consistent() {
@@ -57,16 +57,12 @@ fn the_readme_table_matches_the_katas() {
     let rows: String = katas
         .iter()
         .map(|kata| {
-            let level = match kata.meta.level {
-                Level::Basic => "B",
-                Level::Intermediate => "I",
-                Level::Advanced => "A",
-            };
             format!(
-                "| {:02} | [{}](katas/{}) | {level} | {} | {} |\n",
+                "| {:02} | [{}](katas/{}) | {} | {} | {} |\n",
                 kata.meta.number,
                 kata.meta.slug,
                 kata.dir_name(),
+                kata.meta.level.letter(),
                 kata.meta.track,
                 kata.meta.question
             )

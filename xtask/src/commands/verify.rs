@@ -14,7 +14,7 @@ use toml::Value;
 use crate::katas::Kata;
 use crate::outcome::Outcome;
 use crate::pitfalls::{self, Pitfall, read_table};
-use crate::render::ProgressView;
+use crate::render::{ProgressView, counted};
 use crate::runner::{Subject, Verdict};
 use crate::session::{Session, kata_subject, relative};
 use crate::ui::Ui;
@@ -282,15 +282,6 @@ fn describe(outcome: &Outcome) -> String {
         ),
         Outcome::TimedOut { limit_secs, .. } => format!("it timed out after {limit_secs} s"),
         other => other.status().label().to_owned(),
-    }
-}
-
-/// "1 kata", "3 katas".
-fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 
