@@ -8,53 +8,15 @@
 //! - [`lazy_job`] does nothing until its future is awaited, like a coroutine
 //!   object, and nothing at all if it is dropped.
 //!
+//! The [`Journal`] and the [`job`] are given, in `src/given.rs`.
+//!
 //! Run the tests with `cargo test -p lazy-futures`, or `cargo xtask watch`.
 
+mod given;
+pub use given::{Journal, job};
+
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// A shared log of what the jobs did, in the order they did it.
-///
-/// This part is given: you do not need to change it.
-#[derive(Debug, Clone, Default)]
-pub struct Journal {
-    entries: Arc<Mutex<Vec<String>>>,
-}
-
-impl Journal {
-    /// An empty journal.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Appends one entry.
-    pub fn record(&self, entry: impl Into<String>) {
-        self.entries
-            .lock()
-            .expect("no one panics while holding the journal")
-            .push(entry.into());
-    }
-
-    /// Everything recorded so far, oldest first.
-    pub fn entries(&self) -> Vec<String> {
-        self.entries
-            .lock()
-            .expect("no one panics while holding the journal")
-            .clone()
-    }
-}
-
-/// A simulated piece of I/O: records `"<name> started"`, waits `took`,
-/// records `"<name> finished"`, and returns `"<name> report"`.
-///
-/// This part is given: you do not need to change it.
-pub async fn job(journal: Journal, name: &'static str, took: Duration) -> String {
-    journal.record(format!("{name} started"));
-    tokio::time::sleep(took).await;
-    journal.record(format!("{name} finished"));
-    format!("{name} report")
-}
 
 /// Starts the job at once, like `asyncio.create_task`, and returns a future of
 /// its report.

@@ -6,48 +6,12 @@
 //! owns a [`History`] and reads requests from a channel, each request carrying
 //! a oneshot channel for its reply. [`Calculator`] is the caller's handle.
 //!
+//! The [`History`] and the [`CalcError`] are given, in `src/given.rs`.
+//!
 //! Run the tests with `cargo test -p generator-coroutine`, or `cargo xtask watch`.
 
-use std::fmt;
-
-/// What the calculator remembers.
-///
-/// This part is given: you do not need to change it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct History {
-    /// Every sum computed, oldest first.
-    pub results: Vec<i64>,
-    /// Every error injected with [`Calculator::throw`] and handled, oldest first.
-    pub errors: Vec<String>,
-}
-
-/// Why a call to the calculator failed.
-///
-/// This part is given: you do not need to change it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CalcError {
-    /// `a + b` does not fit in an `i64`. Nothing was recorded, and the
-    /// calculator carries on.
-    Overflow {
-        /// The first operand.
-        a: i64,
-        /// The second operand.
-        b: i64,
-    },
-    /// The calculator has been closed: it answers no more calls.
-    Closed,
-}
-
-impl fmt::Display for CalcError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CalcError::Overflow { a, b } => write!(f, "{a} + {b} does not fit in an i64"),
-            CalcError::Closed => write!(f, "the calculator is closed"),
-        }
-    }
-}
-
-impl std::error::Error for CalcError {}
+mod given;
+pub use given::{CalcError, History};
 
 // TODO: define the requests the actor understands, one variant per call
 // (add, throw, history, close), each with a `tokio::sync::oneshot::Sender`

@@ -6,27 +6,17 @@
 //! the point is to write the `Future` yourself, with shared state and a
 //! [`Waker`].
 //!
+//! The [`Abandoned`] error is given, in `src/given.rs`.
+//!
 //! Run the tests with `cargo test -p promise`, or `cargo xtask watch`.
 
-use std::fmt;
+mod given;
+pub use given::Abandoned;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
-
-/// The promise failed: its [`Setter`] was dropped without setting a result.
-///
-/// This part is given: you do not need to change it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Abandoned;
-
-impl fmt::Display for Abandoned {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the setter was dropped without setting a result")
-    }
-}
-
-impl std::error::Error for Abandoned {}
 
 /// What the two halves share.
 ///

@@ -6,43 +6,18 @@
 //! `async_stream::stream!` (like an `async def` generator with `yield`).
 //! Both must be lazy: a reading is taken only when it is asked for.
 //!
+//! The [`Sensor`] is given, in `src/given.rs`.
+//!
 //! Run the tests with `cargo test -p async-iterator`, or `cargo xtask watch`.
 
+mod given;
+pub use given::Sensor;
+
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::Stream;
-
-/// A slow sensor: each reading costs a wait, and the sensor counts how many
-/// readings it has produced.
-///
-/// This part is given: you do not need to change it.
-#[derive(Debug, Clone, Default)]
-pub struct Sensor {
-    /// Shared by every clone, so a test can keep one and watch.
-    produced: Arc<AtomicUsize>,
-}
-
-impl Sensor {
-    /// A sensor that has produced nothing yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Takes reading number `n` (counting from 1). Its value is `n * 10`.
-    pub fn read(&self, n: u64) -> u64 {
-        self.produced.fetch_add(1, Ordering::SeqCst);
-        n * 10
-    }
-
-    /// How many readings this sensor (or any clone of it) has produced.
-    pub fn produced(&self) -> usize {
-        self.produced.load(Ordering::SeqCst)
-    }
-}
 
 /// A stream of `count` readings from `sensor`. Each reading is taken `every`
 /// after it is asked for, and none is taken before it is asked for.

@@ -8,9 +8,12 @@
 //!   a timeout passes, and return the outcomes that are done together with the
 //!   handles of the tasks still running (which must keep running).
 //!
-//! The types [`ReturnWhen`] and [`Waited`] are given.
+//! The types [`ReturnWhen`] and [`Waited`] are given, in `src/given.rs`.
 //!
 //! Run the tests with `cargo test -p gather-vs-wait`, or `cargo xtask watch`.
+
+mod given;
+pub use given::{ReturnWhen, Waited};
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,32 +28,6 @@ pub async fn gather<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::O
     // TODO: drive all the futures at once and keep their outputs in input order.
     let _ = futures.into_iter();
     todo!("run the futures concurrently; outputs in input order")
-}
-
-/// When [`wait`] should return (Python's `return_when`).
-///
-/// This part is given: you do not need to change it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReturnWhen {
-    /// As soon as any task is done, successfully or not.
-    FirstCompleted,
-    /// As soon as any task fails; if none fails, when all are done.
-    FirstException,
-    /// When every task is done.
-    AllCompleted,
-}
-
-/// What [`wait`] gives back: the finished outcomes and the unfinished tasks.
-///
-/// This part is given: you do not need to change it.
-#[derive(Debug)]
-pub struct Waited<T> {
-    /// Outcomes of the finished tasks, in the order they finished. A task
-    /// that panicked or was aborted appears as an `Err`.
-    pub done: Vec<anyhow::Result<T>>,
-    /// The tasks still running, in the order they were given. They were not
-    /// cancelled: await them, wait on them again, or abort them.
-    pub pending: Vec<JoinHandle<anyhow::Result<T>>>,
 }
 
 /// Waits on running tasks until `return_when` holds or `timeout` passes.

@@ -8,23 +8,15 @@
 //! aborts the rest, and reports which had to be aborted. Nothing may be left
 //! running afterwards.
 //!
+//! The [`ShutdownReport`] and the `Default` impl of [`Registry`] are given, in
+//! `src/given.rs`.
+//!
 //! Run the tests with `cargo test -p forgotten-tasks`, or `cargo xtask watch`.
 
-use std::time::Duration;
+mod given;
+pub use given::ShutdownReport;
 
-/// What [`Registry::shutdown`] did with the tasks that were still running
-/// when it was called. Both lists are sorted by name.
-///
-/// This part is given: you do not need to change it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ShutdownReport {
-    /// The tasks that ended on their own within the grace period (a panic
-    /// counts: the task ended).
-    pub finished: Vec<String>,
-    /// The tasks that were still running when the grace period ran out, and
-    /// had to be aborted.
-    pub aborted: Vec<String>,
-}
+use std::time::Duration;
 
 /// A registry of named background tasks: spawn and forget, yet list them and
 /// shut them down cleanly later.
@@ -33,15 +25,6 @@ pub struct Registry {
     // TODO: the books you need. For each task: a way to wait for it, a way to
     // abort it, and its name (names may repeat). `spawn` and `running` take
     // `&self`, so the books need interior mutability.
-}
-
-impl Default for Registry {
-    /// The same as [`Registry::new`].
-    ///
-    /// This part is given: you do not need to change it.
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl Registry {

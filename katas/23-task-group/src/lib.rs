@@ -7,7 +7,11 @@
 //! returned; a child's panic does the same, then reaches the caller; and
 //! dropping the group cancels every child still running.
 //!
+//! The `Default` impl of [`TaskGroup`] is given, in `src/given.rs`.
+//!
 //! Run the tests with `cargo test -p task-group`, or `cargo xtask watch`.
+
+mod given;
 
 use std::marker::PhantomData;
 
@@ -20,19 +24,6 @@ pub struct TaskGroup<T, E> {
     // (in something that cancels them when the group is dropped) and what
     // you need to give the values back in spawn order.
     _placeholder: PhantomData<fn() -> (T, E)>,
-}
-
-impl<T, E> Default for TaskGroup<T, E>
-where
-    T: Send + 'static,
-    E: Send + 'static,
-{
-    /// The same as [`TaskGroup::new`].
-    ///
-    /// This part is given: you do not need to change it.
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl<T, E> TaskGroup<T, E>

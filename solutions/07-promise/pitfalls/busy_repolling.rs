@@ -7,23 +7,14 @@
 //!
 //! Caught by: a_pending_poll_does_not_wake_its_own_task, the_waiting_task_is_woken_exactly_once
 
-use std::fmt;
+#[path = "../../../katas/07-promise/src/given.rs"]
+mod given;
+pub use given::Abandoned;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
-
-/// The promise failed: its [`Setter`] was dropped without setting a result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Abandoned;
-
-impl fmt::Display for Abandoned {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the setter was dropped without setting a result")
-    }
-}
-
-impl std::error::Error for Abandoned {}
 
 /// What the two halves share.
 struct State<T> {

@@ -6,23 +6,14 @@
 //!
 //! Caught by: dropping_the_setter_gives_an_abandoned_error, an_awaiting_task_gets_an_error_when_the_setter_is_dropped
 
-use std::fmt;
+#[path = "../../../katas/07-promise/src/given.rs"]
+mod given;
+pub use given::Abandoned;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
-
-/// The promise failed: its [`Setter`] was dropped without setting a result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Abandoned;
-
-impl fmt::Display for Abandoned {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the setter was dropped without setting a result")
-    }
-}
-
-impl std::error::Error for Abandoned {}
 
 /// What the two halves share.
 struct State<T> {

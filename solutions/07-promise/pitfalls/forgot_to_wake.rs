@@ -6,23 +6,14 @@
 //!
 //! Caught by: setting_the_result_wakes_the_waiting_task, the_waiting_task_is_woken_exactly_once, an_awaiting_task_resumes_when_another_task_sets_the_result
 
-use std::fmt;
+#[path = "../../../katas/07-promise/src/given.rs"]
+mod given;
+pub use given::Abandoned;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
-
-/// The promise failed: its [`Setter`] was dropped without setting a result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Abandoned;
-
-impl fmt::Display for Abandoned {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the setter was dropped without setting a result")
-    }
-}
-
-impl std::error::Error for Abandoned {}
 
 /// What the two halves share.
 struct State<T> {

@@ -8,6 +8,9 @@
 //!
 //! Caught by: siblings_are_cancelled_before_join_returns_the_error
 
+#[path = "../../../katas/23-task-group/src/given.rs"]
+mod given;
+
 use std::panic;
 
 use tokio::task::JoinSet;
@@ -15,16 +18,6 @@ use tokio::task::JoinSet;
 pub struct TaskGroup<T, E> {
     children: JoinSet<(usize, Result<T, E>)>,
     spawned: usize,
-}
-
-impl<T, E> Default for TaskGroup<T, E>
-where
-    T: Send + 'static,
-    E: Send + 'static,
-{
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl<T, E> TaskGroup<T, E>

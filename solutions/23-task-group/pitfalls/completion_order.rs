@@ -7,6 +7,9 @@
 //!
 //! Caught by: join_returns_every_value_in_spawn_order
 
+#[path = "../../../katas/23-task-group/src/given.rs"]
+mod given;
+
 use std::panic;
 
 use tokio::task::JoinSet;
@@ -14,16 +17,6 @@ use tokio::task::JoinSet;
 pub struct TaskGroup<T, E> {
     children: JoinSet<(usize, Result<T, E>)>,
     spawned: usize,
-}
-
-impl<T, E> Default for TaskGroup<T, E>
-where
-    T: Send + 'static,
-    E: Send + 'static,
-{
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl<T, E> TaskGroup<T, E>

@@ -8,6 +8,9 @@
 //!
 //! Caught by: siblings_are_cancelled_before_join_returns_the_error, dropping_the_group_cancels_every_child, a_cancelled_join_cancels_every_child
 
+#[path = "../../../katas/23-task-group/src/given.rs"]
+mod given;
+
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -15,16 +18,6 @@ pub struct TaskGroup<T, E> {
     handles: Vec<JoinHandle<()>>,
     done_tx: mpsc::UnboundedSender<(usize, Result<T, E>)>,
     done_rx: mpsc::UnboundedReceiver<(usize, Result<T, E>)>,
-}
-
-impl<T, E> Default for TaskGroup<T, E>
-where
-    T: Send + 'static,
-    E: Send + 'static,
-{
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl<T, E> TaskGroup<T, E>

@@ -8,21 +8,14 @@
 //!
 //! Caught by: a_panicking_child_cancels_its_siblings_and_the_panic_reaches_the_caller
 
+#[path = "../../../katas/23-task-group/src/given.rs"]
+mod given;
+
 use tokio::task::JoinSet;
 
 pub struct TaskGroup<T, E> {
     children: JoinSet<(usize, Result<T, E>)>,
     spawned: usize,
-}
-
-impl<T, E> Default for TaskGroup<T, E>
-where
-    T: Send + 'static,
-    E: Send + 'static,
-{
-    fn default() -> Self {
-        Self::new()
-    }
 }
 
 impl<T, E> TaskGroup<T, E>

@@ -488,6 +488,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// file: like the tests, a second copy could drift.
 fn given_code_problems(kata: &Kata) -> Vec<String> {
     let mut problems = Vec::new();
+    let skeleton = std::fs::read_to_string(kata.lib_file()).unwrap_or_default();
+    if skeleton.contains("This part is given") {
+        problems.push(format!(
+            "katas/{}/src/lib.rs has given code: move it to src/given.rs",
+            kata.dir_name()
+        ));
+    }
     if kata.solution_dir.join("src").join("given.rs").exists() {
         problems.push(format!(
             "solutions/{0}/src/given.rs is a second copy: include katas/{0}/src/given.rs instead",
