@@ -63,6 +63,14 @@ pub enum Command {
     Verify {
         /// Only these katas (default: all).
         katas: Vec<String>,
+        /// Run each solution and pitfall this many times; a pitfall that
+        /// escapes any run is reported (caught by luck is not caught).
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        repeat: usize,
+        /// Re-run everything, even verdicts whose inputs have not changed
+        /// since they passed.
+        #[arg(long)]
+        fresh: bool,
     },
     /// Per-kata and per-test results for CI or a classroom.
     Report {

@@ -11,14 +11,30 @@ const RUNNER_VERSION: u32 = 1;
 /// files (sources, tests, manifest), the extra files given (a shared test
 /// file, the workspace manifest and lock file), and the runner's version.
 pub fn of_crate(dir: &Path, extra: &[PathBuf]) -> String {
+    let mut inputs = vec![dir.to_path_buf()];
+    inputs.extend(extra.iter().cloned());
+    of_inputs("", &inputs)
+}
+
+/// A fingerprint of `salt` and the files at `inputs`: each one a file, or a
+/// directory taken with every file below it.
+pub fn of_inputs(salt: &str, inputs: &[PathBuf]) -> String {
     let mut files = Vec::new();
-    collect(dir, &mut files);
-    files.sort();
-    files.extend(extra.iter().cloned());
+    for input in inputs {
+        if input.is_dir() {
+            let mut below = Vec::new();
+            collect(input, &mut below);
+            below.sort();
+            files.extend(below);
+        } else {
+            files.push(input.clone());
+        }
+    }
 
     // SipHash with fixed keys: stable across runs, which is all a cache needs.
     let mut hasher = DefaultHasher::new();
     RUNNER_VERSION.hash(&mut hasher);
+    salt.hash(&mut hasher);
     for file in &files {
         file.hash(&mut hasher);
         std::fs::read(file).unwrap_or_default().hash(&mut hasher);

@@ -15,6 +15,7 @@ pub mod fingerprint;
 pub mod katas;
 pub mod keys;
 pub mod outcome;
+pub mod patch;
 pub mod pitfalls;
 pub mod render;
 pub mod runner;
@@ -57,7 +58,18 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Hint { kata } => hint::run(&mut session, kata.as_deref()),
         Command::Solution { kata, force } => solution::run(&mut session, &kata, force),
         Command::Reset { kata } => reset::run(&mut session, &kata),
-        Command::Verify { katas } => verify::run(&mut session, &katas),
+        Command::Verify {
+            katas,
+            repeat,
+            fresh,
+        } => verify::run(
+            &mut session,
+            &verify::Options {
+                katas,
+                repeat,
+                fresh,
+            },
+        ),
         Command::Report { format, output } => report::run(&mut session, format, output.as_deref()),
     }
 }

@@ -46,8 +46,18 @@ pub enum Event<'a> {
 /// A subject's verdict, and the compiler's warnings on the way to it.
 #[derive(Debug)]
 pub struct Verdict {
+    /// The first run's outcome.
     pub outcome: Outcome,
+    /// The outcomes of the further runs asked for by [`Runner::repeat`].
+    pub repeats: Vec<Outcome>,
     pub warnings: Vec<String>,
+}
+
+impl Verdict {
+    /// Every run's outcome, the first one first.
+    pub fn runs(&self) -> impl Iterator<Item = &Outcome> {
+        std::iter::once(&self.outcome).chain(&self.repeats)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -57,12 +67,20 @@ pub struct Runner {
     pub limit: Duration,
     /// How many test binaries run at once.
     pub jobs: usize,
+    /// How many times each crate's tests run (`verify --repeat`): a verdict
+    /// that holds only in some runs is luck, not a verdict.
+    pub repeat: usize,
 }
 
 impl Runner {
     pub fn new(cargo: Cargo, limit: Duration) -> Runner {
         let jobs = thread::available_parallelism().map_or(2, |n| n.get());
-        Runner { cargo, limit, jobs }
+        Runner {
+            cargo,
+            limit,
+            jobs,
+            repeat: 1,
+        }
     }
 
     /// Builds every subject in one cargo invocation of the workspace at
@@ -90,6 +108,7 @@ impl Runner {
 
         // Verdicts known without running anything: compile errors, missing binaries.
         let mut outcomes: Vec<Option<Outcome>> = vec![None; subjects.len()];
+        let mut repeats: Vec<Vec<Outcome>> = vec![Vec::new(); subjects.len()];
         let mut to_run = Vec::new();
         for (index, manifest) in manifests.iter().enumerate() {
             if let Some(errors) = build.errors.get(manifest) {
@@ -123,32 +142,52 @@ impl Runner {
                     while let Some((index, binaries)) =
                         to_run.get(next.fetch_add(1, Ordering::Relaxed))
                     {
-                        let outcome = self.run_binaries(binaries, &subjects[*index].dir);
+                        let runs = self.run_repeatedly(binaries, &subjects[*index].dir);
                         // The receiver lives until every worker is done.
                         sender
-                            .send((*index, outcome))
+                            .send((*index, runs))
                             .expect("the runner is listening");
                     }
                 });
             }
             drop(sender);
             // Events are reported here, on the caller's thread, as they come.
-            for (index, outcome) in verdicts {
+            for (index, mut runs) in verdicts {
+                let first = runs.remove(0);
                 on_event(Event::Finished {
                     index,
-                    outcome: &outcome,
+                    outcome: &first,
                 });
-                outcomes[index] = Some(outcome);
+                outcomes[index] = Some(first);
+                repeats[index] = runs;
             }
         });
         Ok(outcomes
             .into_iter()
+            .zip(repeats)
             .zip(&manifests)
-            .map(|(outcome, manifest)| Verdict {
+            .map(|((outcome, repeats), manifest)| Verdict {
                 outcome: outcome.expect("every subject got a verdict"),
+                repeats,
                 warnings: build.warnings.get(manifest).cloned().unwrap_or_default(),
             })
             .collect())
+    }
+
+    /// Runs a crate's tests [`Runner::repeat`] times, at least once. A run
+    /// that hangs or crashes ends the series: its verdict is already clear,
+    /// and another ten seconds of hanging would tell nothing new.
+    fn run_repeatedly(&self, binaries: &[PathBuf], dir: &Path) -> Vec<Outcome> {
+        let mut runs = Vec::new();
+        for _ in 0..self.repeat.max(1) {
+            let outcome = self.run_binaries(binaries, dir);
+            let conclusive = matches!(outcome, Outcome::TimedOut { .. } | Outcome::Crashed { .. });
+            runs.push(outcome);
+            if conclusive {
+                break;
+            }
+        }
+        runs
     }
 
     /// Runs a crate's test binaries (normally one) and merges their verdicts.
