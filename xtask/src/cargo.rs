@@ -1,5 +1,6 @@
-//! The one module that runs child processes: cargo itself and the test
-//! binaries it builds. Everything else asks this module and gets plain data.
+//! The one module that runs child processes: cargo itself, the test
+//! binaries it builds, git, and the READMEs' Python programs. Everything else
+//! asks this module and gets plain data.
 //!
 //! `Err` means "could not run"; a build or test run that ran and failed is an
 //! `Ok` carrying what went wrong.
@@ -312,6 +313,32 @@ fn drain_in_background(pipe: impl Read + Send + 'static) -> thread::JoinHandle<S
         let mut text = String::new();
         let _ = BufReader::new(pipe).read_to_string(&mut text);
         text
+    })
+}
+
+/// Runs a program to its end, or kills it at `limit`, and returns what it
+/// printed. `Err` only when it could not be started.
+pub fn run_with_limit(command: &mut Command, limit: Duration) -> Result<crate::snippets::Run> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot run {:?}", command.get_program()))?;
+    let stdout = collect_in_background(child.stdout.take().expect("stdout was piped"));
+    let stderr = collect_in_background(child.stderr.take().expect("stderr was piped"));
+    let exit_code = match child.wait_timeout(limit) {
+        // A program killed by a signal has no code; -1 keeps it a failure.
+        Ok(Some(status)) => Some(status.code().unwrap_or(-1)),
+        _ => {
+            kill(&mut child);
+            None
+        }
+    };
+    Ok(crate::snippets::Run {
+        exit_code,
+        stdout: stdout.finish(),
+        stderr: stderr.finish(),
     })
 }
 

@@ -72,6 +72,15 @@ pub enum Command {
         #[arg(long)]
         fresh: bool,
     },
+    /// For maintainers: run every README's Python program and check that it
+    /// prints what its `# prints:` comments say.
+    Python {
+        /// Only these katas (default: all).
+        katas: Vec<String>,
+        /// The Python to run (default: `python3`); the katas target 3.11 to 3.13.
+        #[arg(long, value_name = "PATH")]
+        python: Option<PathBuf>,
+    },
     /// Per-kata and per-test results for CI or a classroom.
     Report {
         #[arg(long, value_enum, default_value_t = Format::Json)]

@@ -5,6 +5,7 @@ pub mod hint;
 pub mod list;
 pub mod next;
 pub mod progress;
+pub mod python;
 pub mod report;
 pub mod reset;
 pub mod solution;

@@ -20,6 +20,7 @@ pub mod pitfalls;
 pub mod render;
 pub mod runner;
 pub mod session;
+pub mod snippets;
 pub mod state;
 pub mod ui;
 
@@ -70,6 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
                 fresh,
             },
         ),
+        Command::Python { katas, python } => python::run(&session, &katas, python.as_deref()),
         Command::Report { format, output } => report::run(&mut session, format, output.as_deref()),
     }
 }
