@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use cancel_task::{Event, Journal, Outcome, Worker, spawn_worker, work};
+use tokio::runtime::Handle;
 use tokio::time::{Instant, sleep, timeout};
 use tokio_util::sync::CancellationToken;
 
@@ -27,6 +28,12 @@ fn ms(millis: u64) -> Duration {
 /// finished, so that work left running in the background shows in the journal.
 async fn settle() {
     sleep(Duration::from_secs(10)).await;
+}
+
+/// How many tasks the test's runtime still has alive (the test's own body is
+/// not a task).
+fn alive_tasks() -> usize {
+    Handle::current().metrics().num_alive_tasks()
 }
 
 async fn outcome_within_limit(worker: Worker) -> Outcome {
@@ -248,25 +255,102 @@ async fn stop_lets_the_step_in_progress_finish() {
     );
 }
 
-/// The cleanup lives in the future itself: dropping the `work` future, here
-/// by a timeout, runs it too, with no task and no abort involved.
+/// The cleanup lives in the future itself: dropping the `work` future (here
+/// by a timeout, with no task and no abort involved) at any of its `.await`s
+/// runs the cleanup during the drop, and stops the steps for good.
 #[tokio::test(start_paused = true)]
-async fn dropping_the_work_future_runs_the_cleanup() {
-    let journal = Journal::new();
+async fn dropping_the_work_future_at_any_step_runs_the_cleanup() {
+    for interrupted in 1..=4 {
+        let journal = Journal::new();
 
+        // Step `interrupted` is parked on its sleep when the timeout fires.
+        let result = timeout(
+            STEP * (interrupted - 1) + ms(50),
+            work(journal.clone(), 4, STEP, CancellationToken::new()),
+        )
+        .await;
+        assert!(
+            result.is_err(),
+            "four 100 ms steps cannot finish before step {interrupted} does"
+        );
+
+        let mut expected = Vec::new();
+        for step in 1..interrupted {
+            expected.extend([Begun(step), Done(step)]);
+        }
+        expected.extend([Begun(interrupted), CleanedUp]);
+        assert_eq!(
+            journal.events(),
+            expected,
+            "dropped in step {interrupted}: the cleanup must run while the future is \
+             dropped (in Drop itself, not in a task spawned for later), after the \
+             interrupted step began"
+        );
+        settle().await;
+        assert_eq!(
+            journal.events(),
+            expected,
+            "dropped in step {interrupted}: nothing of the worker may run on afterwards"
+        );
+    }
+}
+
+/// Dropping the `work` future leaves no task behind: the steps belong to the
+/// future, so nothing of them is left running once it is gone.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_work_future_leaves_no_task_behind() {
     let result = timeout(
         ms(150),
-        work(journal.clone(), 5, STEP, CancellationToken::new()),
+        work(Journal::new(), 5, STEP, CancellationToken::new()),
     )
     .await;
 
     assert!(result.is_err(), "five 100 ms steps cannot finish in 150 ms");
-    settle().await;
+    assert_eq!(
+        alive_tasks(),
+        0,
+        "a task spawned by the worker (a step, a sleep) is still running after \
+         the worker was dropped: dropping a JoinHandle does not cancel its task"
+    );
+}
+
+/// A cancelled worker leaves no task behind: once its outcome is known, no
+/// task of it (the worker's, or one it spawned for a step) is still alive.
+#[tokio::test(start_paused = true)]
+async fn a_cancelled_worker_leaves_no_task_behind() {
+    let worker = spawn_worker(Journal::new(), 5, STEP);
+    sleep(ms(250)).await;
+
+    worker.cancel();
+    let _ = outcome_within_limit(worker).await;
+
+    assert_eq!(
+        alive_tasks(),
+        0,
+        "a task of the worker is still running after it was cancelled: \
+         aborting a task does not abort the tasks it spawned"
+    );
+}
+
+/// A worker with nothing to do completes at once, with zero steps, and still
+/// cleans up.
+#[tokio::test(start_paused = true)]
+async fn a_worker_of_zero_steps_completes_at_once_and_cleans_up() {
+    let journal = Journal::new();
+    let start = Instant::now();
+
+    let outcome = outcome_within_limit(spawn_worker(journal.clone(), 0, STEP)).await;
+
+    assert_eq!(
+        outcome,
+        Outcome::Completed { steps: 0 },
+        "zero steps asked, zero steps done"
+    );
+    assert_eq!(start.elapsed(), Duration::ZERO, "zero steps take no time");
     assert_eq!(
         journal.events(),
-        [Begun(1), Done(1), Begun(2), CleanedUp],
-        "dropping the future mid-step must run the cleanup, and stop the steps: \
-         none may run on in a task of its own"
+        [CleanedUp],
+        "zero steps means no step begins, but the cleanup still runs once"
     );
 }
 
