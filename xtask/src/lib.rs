@@ -11,6 +11,7 @@
 pub mod cargo;
 pub mod cli;
 pub mod commands;
+pub mod failure;
 pub mod fingerprint;
 pub mod katas;
 pub mod keys;

@@ -210,7 +210,7 @@ fn finish_section((name, lines): (String, Vec<&str>)) -> (String, String) {
         .copied()
         .collect::<Vec<_>>()
         .join("\n");
-    (name, text.trim().to_owned())
+    (name, crate::failure::without_thread_ids(text.trim()))
 }
 
 #[cfg(test)]

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::failure;
 use crate::katas::Kata;
-use crate::outcome::{Outcome, Status, TIMEOUT_CAUSES, TestResult};
+use crate::outcome::{Outcome, Status, TIMEOUT_CAUSES, TestCase, TestResult};
 use crate::runner::Event;
 use crate::ui::{Ui, mark};
 
@@ -62,25 +63,6 @@ impl ProgressView {
 /// How many failing tests `check` shows in full.
 const SHOWN_FAILURES: usize = 3;
 
-/// A test's output, cut to a readable length.
-fn truncate(message: &str) -> String {
-    const MAX_LINES: usize = 30;
-    const MAX_LINE: usize = 300;
-    let lines: Vec<&str> = message.lines().collect();
-    let mut out: Vec<String> = lines
-        .iter()
-        .take(MAX_LINES)
-        .map(|line| match line.char_indices().nth(MAX_LINE) {
-            Some((cut, _)) => format!("{}…", &line[..cut]),
-            None => (*line).to_owned(),
-        })
-        .collect();
-    if lines.len() > MAX_LINES {
-        out.push(format!("… ({} more lines)", lines.len() - MAX_LINES));
-    }
-    out.join("\n")
-}
-
 /// One line per kata: mark, number, slug, status.
 pub fn kata_line(ui: Ui, kata: &Kata, status: Status) -> String {
     format!(
@@ -104,43 +86,17 @@ pub fn outcome_details(ui: Ui, kata: &Kata, outcome: &Outcome) -> String {
             );
         }
         Outcome::Failed { tests } => {
-            let mut failed: Vec<_> = tests
+            let failed = tests
                 .iter()
                 .filter(|t| t.result == TestResult::Failed)
-                .collect();
-            failed.sort_by(|a, b| a.name.cmp(&b.name));
+                .count();
             out += &format!(
-                "{} {title}: {} of {} tests fail.\n",
+                "{} {title}: {failed} of {} tests fail.\n",
                 ui.red(mark(Status::Failing)),
-                failed.len(),
                 tests.len()
             );
-            let mut sorted: Vec<_> = tests.iter().collect();
-            sorted.sort_by(|a, b| a.name.cmp(&b.name));
-            for test in sorted {
-                let line = match test.result {
-                    TestResult::Passed => ui.green(format!("  ✓ {}", test.name)),
-                    TestResult::Failed => ui.red(format!("  ✗ {}", test.name)),
-                    TestResult::Ignored => ui.dim(format!("  - {} (ignored)", test.name)),
-                    TestResult::Unfinished => ui.yellow(format!("  ⧗ {}", test.name)),
-                };
-                out += &line;
-                out.push('\n');
-            }
-            // The first few failures in full; more would scroll the first
-            // (often the simplest to fix) out of sight.
-            for test in failed.iter().take(SHOWN_FAILURES) {
-                out += &format!("\n{}\n", ui.bold(format!("── {} ──", test.name)));
-                out += &truncate(test.message.as_deref().unwrap_or("(it printed nothing)"));
-                out.push('\n');
-            }
-            if failed.len() > SHOWN_FAILURES {
-                out += &ui.dim(format!(
-                    "\n…and {}: `cargo test -p {}` shows them all.\n",
-                    counted(failed.len() - SHOWN_FAILURES, "more failing test"),
-                    kata.meta.slug
-                ));
-            }
+            out += &test_list(ui, kata, tests);
+            out += &failures(ui, kata, tests);
         }
         Outcome::DoesNotCompile { diagnostics } => {
             out += &format!(
@@ -158,18 +114,22 @@ pub fn outcome_details(ui: Ui, kata: &Kata, outcome: &Outcome) -> String {
                  (`--time-limit` changes the limit).\n",
                 ui.red(mark(Status::TimedOut)),
             );
-            let unfinished: Vec<_> = tests
+            out += &test_list(ui, kata, tests);
+            let order = test_order(kata);
+            let mut unfinished: Vec<&TestCase> = tests
                 .iter()
                 .filter(|t| t.result == TestResult::Unfinished)
-                .map(|t| t.name.as_str())
                 .collect();
+            unfinished.sort_by_key(|t| position(&order, &t.name));
             if !unfinished.is_empty() {
-                out += &format!("Never finished: {}\n", unfinished.join(", "));
+                let names: Vec<&str> = unfinished.iter().map(|t| t.name.as_str()).collect();
+                out += &format!("\nNever finished: {}\n", names.join(", "));
             }
             out += "The tests run on tokio's paused clock, so a hang means that no task could make progress. Likely causes:\n";
             for cause in TIMEOUT_CAUSES {
                 out += &format!("  - {cause}\n");
             }
+            out += &failures(ui, kata, tests);
         }
         Outcome::Crashed { detail, .. } => {
             out += &format!(
@@ -182,6 +142,115 @@ pub fn outcome_details(ui: Ui, kata: &Kata, outcome: &Outcome) -> String {
         }
     }
     out
+}
+
+/// Every test of a kata with its mark, in the test file's order (simple to subtle).
+fn test_list(ui: Ui, kata: &Kata, tests: &[TestCase]) -> String {
+    let order = test_order(kata);
+    let mut sorted: Vec<&TestCase> = tests.iter().collect();
+    sorted.sort_by_key(|t| position(&order, &t.name));
+    let mut out = String::new();
+    for test in sorted {
+        let line = match test.result {
+            TestResult::Passed => ui.green(format!("  ✓ {}", test.name)),
+            TestResult::Failed => ui.red(format!("  ✗ {}", test.name)),
+            TestResult::Ignored => ui.dim(format!("  - {} (ignored)", test.name)),
+            TestResult::Unfinished => ui.yellow(format!("  ⧗ {} (never finished)", test.name)),
+        };
+        out += &line;
+        out.push('\n');
+    }
+    out
+}
+
+/// The failed tests' messages. Several tests stopped at the same place (the
+/// `todo!()`s of a fresh skeleton, say) are said once; then the first few
+/// others in full, in the test file's order.
+fn failures(ui: Ui, kata: &Kata, tests: &[TestCase]) -> String {
+    let order = test_order(kata);
+    let mut failed: Vec<&TestCase> = tests
+        .iter()
+        .filter(|t| t.result == TestResult::Failed)
+        .collect();
+    failed.sort_by_key(|t| position(&order, &t.name));
+    let own_panic = |test: &TestCase| {
+        let parsed = failure::parse(test.message.as_deref().unwrap_or(""));
+        parsed.own_panic(&test.name).cloned()
+    };
+
+    let mut out = String::new();
+    let mut places: Vec<(String, Vec<&TestCase>)> = Vec::new();
+    for test in &failed {
+        if let Some(panic) = own_panic(test) {
+            match places.iter_mut().find(|(at, _)| *at == panic.location) {
+                Some((_, tests)) => tests.push(test),
+                None => places.push((panic.location.clone(), vec![test])),
+            }
+        }
+    }
+    let mut said_once: Vec<&str> = Vec::new();
+    for (location, stopped) in places.iter().filter(|(_, t)| t.len() > 1) {
+        let panic = own_panic(stopped[0]).expect("grouped by their panic");
+        out += &format!(
+            "\n{}\n",
+            ui.bold(format!(
+                "── {} tests stopped at {location} ──",
+                stopped.len()
+            ))
+        );
+        out += &panic.message;
+        out.push('\n');
+        if panic.is_todo() {
+            out += &ui.yellow(format!(
+                "That is a `todo!()` of the skeleton: replace it with your code ({location}).\n"
+            ));
+        }
+        let names: Vec<&str> = stopped.iter().map(|t| t.name.as_str()).collect();
+        out += &ui.dim(format!("({})\n", names.join(", ")));
+        said_once.extend(names);
+    }
+
+    let alone: Vec<&&TestCase> = failed
+        .iter()
+        .filter(|t| !said_once.contains(&t.name.as_str()))
+        .collect();
+    for test in alone.iter().take(SHOWN_FAILURES) {
+        out += &format!("\n{}\n", ui.bold(format!("── {} ──", test.name)));
+        out += &failure::arrange(test.message.as_deref().unwrap_or(""), &test.name);
+        out.push('\n');
+        if own_panic(test).is_some_and(|p| p.is_test_timeout()) {
+            out += &ui.yellow(
+                "This test gave up waiting: its own timeout ran out on tokio's paused clock, \
+                 where a hang costs no real time. Likely causes:\n",
+            );
+            for cause in TIMEOUT_CAUSES {
+                out += &format!("  - {cause}\n");
+            }
+        }
+    }
+    if alone.len() > SHOWN_FAILURES {
+        out += &ui.dim(format!(
+            "\n…and {}: `cargo test -p {}` shows them all.\n",
+            counted(alone.len() - SHOWN_FAILURES, "more failing test"),
+            kata.meta.slug
+        ));
+    }
+    out
+}
+
+/// The kata's test names in the order its test file defines them.
+fn test_order(kata: &Kata) -> Vec<String> {
+    let text = std::fs::read_to_string(kata.test_file()).unwrap_or_default();
+    text.split("fn ")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('(').map(|(name, _)| name.trim().to_owned()))
+        .collect()
+}
+
+/// Where a test stands in the file's order; unknown names go last.
+fn position(order: &[String], name: &str) -> (usize, String) {
+    let at = order.iter().position(|n| n == name).unwrap_or(usize::MAX);
+    (at, name.to_owned())
 }
 
 /// The summary over all katas: a line each, a line per track, and the share solved.
