@@ -49,9 +49,11 @@ pub enum Command {
         /// A kata number, slug or directory (default: the current kata).
         kata: Option<String>,
     },
-    /// Show the reference solution of a kata, once your own passes.
+    /// Show the reference solution and the classic wrong answers, once your
+    /// kata passes.
     Solution {
-        kata: String,
+        /// A kata number, slug or directory (default: the current kata).
+        kata: Option<String>,
         /// Show it even though your kata does not pass yet.
         #[arg(long)]
         force: bool,

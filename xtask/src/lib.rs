@@ -58,7 +58,7 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Watch { kata } => watch::run(&mut session, kata.as_deref()),
         Command::Next => next::run(&mut session),
         Command::Hint { kata } => hint::run(&mut session, kata.as_deref()),
-        Command::Solution { kata, force } => solution::run(&mut session, &kata, force),
+        Command::Solution { kata, force } => solution::run(&mut session, kata.as_deref(), force),
         Command::Reset { kata } => reset::run(&mut session, &kata),
         Command::Verify {
             katas,

@@ -63,14 +63,38 @@ impl ProgressView {
 /// How many failing tests `check` shows in full.
 const SHOWN_FAILURES: usize = 3;
 
-/// One line per kata: mark, number, slug, status.
-pub fn kata_line(ui: Ui, kata: &Kata, status: Status) -> String {
+/// One line per kata: mark, number, slug, status, and its warnings if any.
+pub fn kata_line(ui: Ui, kata: &Kata, status: Status, warnings: usize) -> String {
+    let warned = if warnings > 0 {
+        ui.yellow(format!(" ({})", counted(warnings, "warning")))
+    } else {
+        String::new()
+    };
     format!(
-        "{} {:<28} {}",
+        "{} {:<28} {}{warned}",
         ui.bold(format!("{:02}", kata.meta.number)),
         kata.meta.slug,
         ui.status(status)
     )
+}
+
+/// The compiler's (or clippy's) warnings on the learner's code, after the
+/// verdict: a kata can pass its tests and still hold a future never awaited
+/// or a blocking call, and the warning says so in words.
+pub fn warnings(ui: Ui, warnings: &[String], from: &str) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n{} {} {from}:\n\n",
+        ui.yellow("warning:"),
+        counted(warnings.len(), "warning")
+    );
+    for warning in warnings {
+        out += warning.trim_end();
+        out += "\n\n";
+    }
+    out
 }
 
 /// The details of one kata's verdict, as `check` and `watch` show them.
@@ -253,12 +277,31 @@ fn position(order: &[String], name: &str) -> (usize, String) {
     (at, name.to_owned())
 }
 
-/// The summary over all katas: a line each, a line per track, and the share solved.
-pub fn summary(ui: Ui, katas: &[Kata], statuses: &[Status]) -> String {
+/// What a learner can do once a kata passes.
+pub fn solved(ui: Ui, kata: &Kata) -> String {
+    let pitfalls = crate::pitfalls::discover(kata).map_or(0, |p| p.len());
+    let wrong_answers = if pitfalls > 0 {
+        format!(
+            " and the classic wrong answers to this question ({}, each with why its tests reject it: good interview material)",
+            counted(pitfalls, "pitfall")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{} `cargo xtask solution {}` now shows the reference solution{wrong_answers}. `cargo xtask next` moves on.",
+        ui.green("Well done."),
+        kata.meta.slug
+    )
+}
+
+/// The summary over all katas: a line each, a line per track, and the share
+/// solved. `warnings` counts each kata's compiler warnings.
+pub fn summary(ui: Ui, katas: &[Kata], statuses: &[Status], warnings: &[usize]) -> String {
     let mut out = String::new();
     let mut tracks: BTreeMap<u32, (&str, usize, usize)> = BTreeMap::new();
-    for (kata, &status) in katas.iter().zip(statuses) {
-        out += &kata_line(ui, kata, status);
+    for (i, (kata, &status)) in katas.iter().zip(statuses).enumerate() {
+        out += &kata_line(ui, kata, status, warnings.get(i).copied().unwrap_or(0));
         out.push('\n');
         // Tracks are ordered by their first kata.
         let first_number = katas
@@ -329,7 +372,7 @@ mod tests {
         ];
         let statuses = [Status::Passed, Status::Failing, Status::DoesNotCompile];
 
-        let text = summary(Ui::plain(), &katas, &statuses);
+        let text = summary(Ui::plain(), &katas, &statuses, &[0, 2, 0]);
 
         assert!(
             text.contains("01 a                            ✓ passed"),
@@ -337,6 +380,10 @@ mod tests {
         );
         assert!(
             text.contains("03 c                            ✗ does not compile"),
+            "{text}"
+        );
+        assert!(
+            text.contains("02 b                            ✗ failing (2 warnings)"),
             "{text}"
         );
         assert!(

@@ -25,6 +25,8 @@ pub struct Session {
 /// A verdict, and whether it was reused from an earlier check.
 pub struct Checked {
     pub outcome: Outcome,
+    /// The compiler's warnings on the kata's code.
+    pub warnings: Vec<String>,
     pub cached: bool,
 }
 
@@ -124,11 +126,12 @@ impl Session {
         for (position, &index) in indices.iter().enumerate() {
             let slug = &self.katas[index].meta.slug;
             let cached = (!fresh)
-                .then(|| self.state.fresh_outcome(slug, &fingerprints[position]))
+                .then(|| self.state.fresh_check(slug, &fingerprints[position]))
                 .flatten();
             match cached {
-                Some(outcome) => results.push(Some(Checked {
-                    outcome: outcome.clone(),
+                Some(last) => results.push(Some(Checked {
+                    outcome: last.outcome.clone(),
+                    warnings: last.warnings.clone(),
                     cached: true,
                 })),
                 None => {
@@ -155,12 +158,17 @@ impl Session {
             }
         })?;
         for (&position, verdict) in stale.iter().zip(verdicts) {
-            let outcome = verdict.outcome;
+            let (outcome, warnings) = (verdict.outcome, verdict.warnings);
             let slug = self.katas[indices[position]].meta.slug.clone();
-            self.state
-                .record(&slug, fingerprints[position].clone(), outcome.clone());
+            self.state.record(
+                &slug,
+                fingerprints[position].clone(),
+                outcome.clone(),
+                warnings.clone(),
+            );
             results[position] = Some(Checked {
                 outcome,
+                warnings,
                 cached: false,
             });
         }
@@ -168,6 +176,29 @@ impl Session {
         Ok(results
             .into_iter()
             .map(|r| r.expect("every kata checked"))
+            .collect())
+    }
+}
+
+impl Session {
+    /// What clippy says about a kata's code beyond the compiler's own
+    /// warnings: the workspace's lints name a blocking `std::thread::sleep`
+    /// even where the tests let it through. Only that kata is linted.
+    pub fn clippy_advice(&self, index: usize, compiler: &[String]) -> Result<Vec<String>> {
+        let kata = &self.katas[index];
+        let lints = self
+            .runner
+            .cargo
+            .clippy(&self.manifest(), &[kata.package().to_owned()])?;
+        let manifest = kata.dir.join("Cargo.toml");
+        Ok(lints
+            .errors
+            .get(&manifest)
+            .into_iter()
+            .chain(lints.warnings.get(&manifest))
+            .flatten()
+            .filter(|finding| !compiler.contains(finding))
+            .cloned()
             .collect())
     }
 }

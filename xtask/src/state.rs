@@ -38,6 +38,9 @@ pub struct KataState {
 pub struct LastCheck {
     pub fingerprint: String,
     pub outcome: Outcome,
+    /// The compiler's warnings on the kata's code, rendered.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// The state file and what became of it when it was loaded.
@@ -102,18 +105,31 @@ impl State {
 
     /// The last verdict, if it was reached on files with this fingerprint.
     pub fn fresh_outcome(&self, slug: &str, fingerprint: &str) -> Option<&Outcome> {
+        self.fresh_check(slug, fingerprint)
+            .map(|last| &last.outcome)
+    }
+
+    /// The last check, if it was made on files with this fingerprint.
+    pub fn fresh_check(&self, slug: &str, fingerprint: &str) -> Option<&LastCheck> {
         let last = self.katas.get(slug)?.last.as_ref()?;
-        (last.fingerprint == fingerprint).then_some(&last.outcome)
+        (last.fingerprint == fingerprint).then_some(last)
     }
 
     pub fn last_outcome(&self, slug: &str) -> Option<&Outcome> {
         Some(&self.katas.get(slug)?.last.as_ref()?.outcome)
     }
 
-    pub fn record(&mut self, slug: &str, fingerprint: String, outcome: Outcome) {
+    pub fn record(
+        &mut self,
+        slug: &str,
+        fingerprint: String,
+        outcome: Outcome,
+        warnings: Vec<String>,
+    ) {
         self.kata(slug).last = Some(LastCheck {
             fingerprint,
             outcome,
+            warnings,
         });
     }
 
@@ -172,12 +188,19 @@ mod tests {
         let dir = scratch("roundtrip");
         let mut state = State::default();
         state.kata("promise").hints_shown = 2;
-        state.record("promise", "abc".into(), Outcome::Passed { tests: vec![] });
+        state.record(
+            "promise",
+            "abc".into(),
+            Outcome::Passed { tests: vec![] },
+            vec!["unused variable".into()],
+        );
         state.save(&dir).unwrap();
 
         let loaded = load(&dir).unwrap().state;
         assert_eq!(loaded.katas["promise"].hints_shown, 2);
         assert!(loaded.fresh_outcome("promise", "abc").unwrap().passed());
         assert!(loaded.fresh_outcome("promise", "changed").is_none());
+        let last = loaded.fresh_check("promise", "abc").unwrap();
+        assert_eq!(last.warnings, ["unused variable"]);
     }
 }

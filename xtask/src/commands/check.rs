@@ -12,6 +12,10 @@ pub fn run(session: &mut Session, kata: Option<&str>, fresh: bool) -> Result<boo
     let kata = &session.katas[index];
     let ui = session.ui;
     print!("{}", render::outcome_details(ui, kata, &checked.outcome));
+    print!(
+        "{}",
+        render::warnings(ui, &checked.warnings, "from the compiler on this kata")
+    );
     if checked.cached {
         println!(
             "{}",
@@ -19,7 +23,16 @@ pub fn run(session: &mut Session, kata: Option<&str>, fresh: bool) -> Result<boo
         );
     }
     if checked.outcome.passed() {
-        println!("\nWell done. `cargo xtask next` moves on.");
+        let advice = session.clippy_advice(index, &checked.warnings)?;
+        print!(
+            "{}",
+            render::warnings(
+                ui,
+                &advice,
+                "from clippy: your kata passes, and this is still worth fixing"
+            )
+        );
+        println!("\n{}", render::solved(ui, kata));
     } else {
         println!(
             "\nEdit {} and check again, or ask for a hint: `cargo xtask hint {}`.",

@@ -26,7 +26,11 @@ pub fn run(session: &mut Session, fresh: bool) -> Result<bool> {
     view.finish();
 
     let statuses: Vec<Status> = checked.iter().map(|c| c.outcome.status()).collect();
-    print!("{}", render::summary(session.ui, &session.katas, &statuses));
+    let warnings: Vec<usize> = checked.iter().map(|c| c.warnings.len()).collect();
+    print!(
+        "{}",
+        render::summary(session.ui, &session.katas, &statuses, &warnings)
+    );
     let rerun = checked.iter().filter(|c| !c.cached).count();
     println!(
         "{}",

@@ -39,13 +39,26 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
             // Clear the screen so the latest verdict is the only one in view.
             print!("\x1b[2J\x1b[H");
         }
-        let outcome = session
-            .check(&[index], fresh, &mut |_, _| {})?
-            .remove(0)
-            .outcome;
+        let checked = session.check(&[index], fresh, &mut |_, _| {})?.remove(0);
+        let (outcome, warnings) = (checked.outcome, checked.warnings);
         let kata = &session.katas[index];
-        print!("{}", render::outcome_details(session.ui, kata, &outcome));
+        let ui = session.ui;
+        print!("{}", render::outcome_details(ui, kata, &outcome));
+        print!(
+            "{}",
+            render::warnings(ui, &warnings, "from the compiler on this kata")
+        );
         if outcome.passed() {
+            let advice = session.clippy_advice(index, &warnings)?;
+            print!(
+                "{}",
+                render::warnings(
+                    ui,
+                    &advice,
+                    "from clippy: your kata passes, and this is still worth fixing"
+                )
+            );
+            println!("\n{}", render::solved(ui, &session.katas[index]));
             match session.first_not_passed() {
                 Some(next) => {
                     index = next;
