@@ -161,11 +161,50 @@ pub fn find<'a>(katas: &'a [Kata], name: &str) -> Result<&'a Kata> {
     )
 }
 
-/// The workspace root: the parent of the `xtask` crate.
+/// The workspace the user stands in, found from the current directory as
+/// cargo finds it: the nearest directory above with a `Cargo.toml` that has a
+/// `[workspace]` and a `katas/` beside it. Never the checkout the runner was
+/// built from: two clones can share one target directory (and so one
+/// binary), and `reset` in one must not touch the other.
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+    std::env::current_dir()
+        .ok()
+        .and_then(|dir| root_above(&dir))
+        // Outside any kata workspace: the one this runner belongs to.
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("xtask lives one level below the workspace root")
+                .to_path_buf()
+        })
+}
+
+fn root_above(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        let is_root = manifest.lines().any(|l| l.trim() == "[workspace]");
+        (is_root && dir.join("katas").is_dir()).then(|| dir.to_path_buf())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_is_found_from_any_directory_below_it() {
+        let base = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let deep = base.join("katas").join("01-x").join("src");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(base.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        std::fs::write(
+            base.join("katas/01-x/Cargo.toml"),
+            "[package]\nname = \"x\"\n",
+        )
+        .unwrap();
+        assert_eq!(root_above(&deep), Some(base.clone()));
+        assert_eq!(root_above(&base), Some(base.clone()));
+        assert_eq!(root_above(Path::new("/")), None);
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }

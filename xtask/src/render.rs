@@ -13,50 +13,96 @@ use crate::outcome::{Outcome, Status, TIMEOUT_CAUSES, TestCase, TestResult};
 use crate::runner::Event;
 use crate::ui::{Ui, mark};
 
-/// A progress bar on stderr while katas are built and tested; nothing at all
-/// when stderr is not a terminal.
+/// Progress while katas are built and tested, on stderr: a bar on a
+/// terminal; elsewhere (a CI log, a pipe, `NO_COLOR`) plain lines, so that a
+/// long cold build never looks like a hang.
 pub struct ProgressView {
-    bar: ProgressBar,
+    bar: Option<ProgressBar>,
 }
 
 impl ProgressView {
     pub fn new(ui: Ui, total: usize) -> ProgressView {
-        let bar = if ui.interactive {
-            ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
-        } else {
-            ProgressBar::hidden()
-        };
+        if !ui.progress_bar {
+            return ProgressView { bar: None };
+        }
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
         let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}")
             .expect("the template is valid")
             .progress_chars("=> ");
         bar.set_style(style);
         bar.enable_steady_tick(Duration::from_millis(100));
-        ProgressView { bar }
+        ProgressView { bar: Some(bar) }
     }
 
     /// Katas whose verdicts were reused count as done from the start.
     pub fn skip(&self, count: usize) {
-        self.bar.inc(count as u64);
+        match &self.bar {
+            Some(bar) => bar.inc(count as u64),
+            None if count > 0 => eprintln!(
+                "{} unchanged since their last check.",
+                counted(count, "kata")
+            ),
+            None => {}
+        }
+    }
+
+    /// One more done, silently (the caller reports verdicts itself).
+    pub fn advance(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
     }
 
     pub fn on_event(&self, katas: &[Kata], kata: usize, event: &Event) {
-        match event {
-            Event::Building { count } => self.bar.set_message(format!("building {count} katas")),
-            Event::Compiled { .. } => {
-                self.bar
-                    .set_message(format!("compiled {}", katas[kata].label()));
+        let Some(bar) = &self.bar else {
+            if let Some(line) = plain_line(katas, kata, event) {
+                eprintln!("{line}");
             }
-            Event::Testing { count } => self.bar.set_message(format!("testing {count} katas")),
+            return;
+        };
+        match event {
+            Event::Building { count } => {
+                bar.set_message(format!("building {}", counted(*count, "kata")))
+            }
+            Event::Compiled { .. } => {
+                bar.set_message(format!("compiled {}", katas[kata].label()));
+            }
+            Event::Testing { count } => {
+                bar.set_message(format!("testing {}", counted(*count, "kata")))
+            }
             Event::Finished { .. } => {
-                self.bar.inc(1);
-                self.bar
-                    .set_message(format!("checked {}", katas[kata].label()));
+                bar.inc(1);
+                bar.set_message(format!("checked {}", katas[kata].label()));
             }
         }
     }
 
     pub fn finish(self) {
-        self.bar.finish_and_clear();
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The line a CI log gets for an event: what is being built, then each
+/// kata's verdict as it comes.
+fn plain_line(katas: &[Kata], kata: usize, event: &Event) -> Option<String> {
+    match event {
+        Event::Building { count } => Some(format!(
+            "Building {} (the first build compiles the dependencies too)…",
+            counted(*count, "kata")
+        )),
+        Event::Compiled { .. } => None,
+        Event::Testing { count } => Some(format!("Testing {}…", counted(*count, "kata"))),
+        Event::Finished { outcome, .. } => {
+            let status = outcome.status();
+            Some(format!(
+                "{} {}: {}",
+                mark(status),
+                katas[kata].label(),
+                status.label()
+            ))
+        }
     }
 }
 
@@ -395,6 +441,34 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("1/3 katas solved (33%)"), "{text}");
+    }
+
+    /// Without a terminal (a CI log), progress is plain lines as it happens.
+    #[test]
+    fn without_a_terminal_each_step_is_a_plain_line() {
+        let katas = [kata(1, "a", "One"), kata(2, "b", "One")];
+        let failed = Outcome::Failed { tests: vec![] };
+        let lines: Vec<Option<String>> = [
+            Event::Building { count: 1 },
+            Event::Compiled { index: 0 },
+            Event::Testing { count: 2 },
+            Event::Finished {
+                index: 1,
+                outcome: &failed,
+            },
+        ]
+        .iter()
+        .map(|event| plain_line(&katas, 1, event))
+        .collect();
+        assert_eq!(
+            lines,
+            [
+                Some("Building 1 kata (the first build compiles the dependencies too)…".to_owned()),
+                None,
+                Some("Testing 2 katas…".to_owned()),
+                Some("✗ 02 b: failing".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -12,8 +12,11 @@ use crate::outcome::Status;
 pub struct Ui {
     /// Colour on stdout.
     pub color: bool,
-    /// A person at a terminal: progress bars and prompts make sense.
+    /// A person at a terminal: prompts and single keys make sense.
     pub interactive: bool,
+    /// Draw progress bars: a terminal, and no `NO_COLOR` (which the README
+    /// promises turns the bar off too).
+    pub progress_bar: bool,
 }
 
 impl Ui {
@@ -22,9 +25,11 @@ impl Ui {
         let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
         let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
         let stdout_tty = std::io::stdout().is_terminal();
+        let interactive = stdout_tty && std::io::stderr().is_terminal() && !dumb;
         Ui {
             color: !no_color && (forced || (stdout_tty && !dumb)),
-            interactive: stdout_tty && std::io::stderr().is_terminal() && !dumb,
+            interactive,
+            progress_bar: interactive && !no_color,
         }
     }
 
@@ -33,6 +38,7 @@ impl Ui {
         Ui {
             color: false,
             interactive: false,
+            progress_bar: false,
         }
     }
 

@@ -366,7 +366,7 @@ fn run_with(
     let view = ProgressView::new(ui, subjects.len());
     let verdicts = runner.check(manifest, subjects, &mut |event| {
         if let crate::runner::Event::Finished { .. } = event {
-            view.skip(1);
+            view.advance();
         }
     })?;
     view.finish();
