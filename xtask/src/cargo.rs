@@ -19,6 +19,7 @@ use cargo_metadata::Message;
 use cargo_metadata::diagnostic::DiagnosticLevel;
 use wait_timeout::ChildExt;
 
+use crate::children;
 use crate::outcome::Outcome;
 
 /// How to call cargo.
@@ -106,6 +107,7 @@ impl Cargo {
         let mut child = command.spawn().with_context(|| {
             format!("failed to run `cargo {subcommand} --tests`: is cargo installed?")
         })?;
+        let _registered = children::register(child.id(), children::Kind::Cargo);
         let stderr = drain_in_background(child.stderr.take().expect("stderr was piped"));
         let stdout = BufReader::new(child.stdout.take().expect("stdout was piped"));
 
@@ -219,6 +221,7 @@ pub fn run_test_binary(exe: &Path, crate_dir: &Path, limit: Duration) -> Outcome
             };
         }
     };
+    let _registered = children::register(child.id(), children::Kind::Program);
     let stdout = collect_in_background(child.stdout.take().expect("stdout was piped"));
     let stderr = collect_in_background(child.stderr.take().expect("stderr was piped"));
 
@@ -325,6 +328,7 @@ pub fn run_with_limit(command: &mut Command, limit: Duration) -> Result<crate::s
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot run {:?}", command.get_program()))?;
+    let _registered = children::register(child.id(), children::Kind::Program);
     let stdout = collect_in_background(child.stdout.take().expect("stdout was piped"));
     let stderr = collect_in_background(child.stderr.take().expect("stderr was piped"));
     let exit_code = match child.wait_timeout(limit) {

@@ -55,6 +55,22 @@ pub fn read_commands<T: Send + 'static>(
     }
 }
 
+/// The settings saved by the live [`TerminalGuard`], for [`restore_terminal`].
+#[cfg(unix)]
+static SAVED: std::sync::Mutex<Option<libc::termios>> = std::sync::Mutex::new(None);
+
+/// Puts the terminal back as `watch` found it, if `watch` changed it: for
+/// an exit that skips destructors (a signal).
+pub fn restore_terminal() {
+    #[cfg(unix)]
+    if let Some(saved) = *SAVED.lock().unwrap_or_else(|e| e.into_inner()) {
+        // SAFETY: `saved` came from `tcgetattr` on the same descriptor.
+        unsafe {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &saved);
+        }
+    }
+}
+
 /// The terminal's settings when `watch` started, restored on drop.
 #[derive(Debug)]
 pub struct TerminalGuard {
@@ -68,11 +84,15 @@ impl TerminalGuard {
         let mut saved = std::mem::MaybeUninit::<libc::termios>::uninit();
         // SAFETY: `tcgetattr` fills the struct it is given when it returns 0,
         // and only then is it read.
-        unsafe {
+        let guard = unsafe {
             (libc::tcgetattr(libc::STDIN_FILENO, saved.as_mut_ptr()) == 0).then(|| TerminalGuard {
                 saved: saved.assume_init(),
             })
+        };
+        if let Some(guard) = &guard {
+            *SAVED.lock().unwrap_or_else(|e| e.into_inner()) = Some(guard.saved);
         }
+        guard
     }
 
     #[cfg(not(unix))]
@@ -87,6 +107,7 @@ impl Drop for TerminalGuard {
         // SAFETY: `saved` came from `tcgetattr` on the same descriptor.
         unsafe {
             libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &self.saved);
+            *SAVED.lock().unwrap_or_else(|e| e.into_inner()) = None;
         }
     }
 }

@@ -9,6 +9,7 @@
 //!   `watch`'s one-letter commands.
 
 pub mod cargo;
+pub mod children;
 pub mod cli;
 pub mod commands;
 pub mod failure;
@@ -39,6 +40,7 @@ use crate::session::Session;
 /// what was asked (bad input, cargo missing).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    children::stop_with_the_runner(keys::restore_terminal);
     match run(cli) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
