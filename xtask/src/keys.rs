@@ -16,7 +16,8 @@ pub enum KeyInput {
     Lines,
 }
 
-/// Starts the reader thread; every command is sent as `wrap(text)`.
+/// Starts the reader thread; every command is sent as `wrap(text)`, and
+/// `at_end` when standard input ends.
 ///
 /// The returned guard puts the terminal back as it found it when dropped:
 /// the reader switches the terminal to raw mode while it waits for a key, so
@@ -24,6 +25,7 @@ pub enum KeyInput {
 pub fn read_commands<T: Send + 'static>(
     sender: Sender<T>,
     wrap: fn(String) -> T,
+    at_end: T,
 ) -> (KeyInput, Option<TerminalGuard>) {
     let term = console::Term::stdout();
     if std::io::stdin().is_terminal() && term.is_term() {
@@ -42,14 +44,14 @@ pub fn read_commands<T: Send + 'static>(
         (KeyInput::SingleKeys, guard)
     } else {
         std::thread::spawn(move || {
-            // At the end of input (a closed pipe, Ctrl-D) watching goes on,
-            // driven by file changes alone.
             for line in std::io::stdin().lock().lines() {
                 let Ok(line) = line else { break };
                 if sender.send(wrap(line)).is_err() {
-                    break;
+                    return;
                 }
             }
+            // Nobody is left to type `q`: say so, rather than watch forever.
+            let _ = sender.send(at_end);
         });
         (KeyInput::Lines, None)
     }

@@ -1,24 +1,55 @@
 //! `cargo xtask watch`: check the current kata on every save, move on when it
 //! passes, and take one-letter commands meanwhile (see [`crate::keys`]).
 //!
-//! Where file watching is unavailable (no inotify, a network file system),
-//! watching falls back to polling, and `r` re-runs by hand in any case.
+//! The check runs on a thread of its own, so that `q` and `h` act at once even
+//! while a build or a slow test is under way; other commands wait for the
+//! verdict. Where file watching is unavailable (no inotify, a network file
+//! system), watching falls back to polling, and `r` re-runs by hand in any case.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use anyhow::Result;
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
+use crate::children;
 use crate::commands::{hint, list, next::introduce};
 use crate::keys::{KeyInput, read_commands};
 use crate::render;
-use crate::session::Session;
+use crate::session::{Checked, Session};
 
 enum Input {
     Changed(Vec<PathBuf>),
     Key(String),
+    /// Standard input ended (a pipe closed, Ctrl-D): nobody is left to type.
+    EndOfInput,
+}
+
+/// What a typed command asks for.
+#[derive(Debug, PartialEq, Eq)]
+enum Command {
+    Hint,
+    Next,
+    Rerun,
+    List,
+    Quit,
+    Nothing,
+    Unknown(String),
+}
+
+const COMMANDS: &str = "h (hint) · n (next kata) · r (re-run) · l (list) · q (quit)";
+
+fn parse(text: &str) -> Command {
+    match text.trim().to_lowercase().as_str() {
+        "h" | "hint" => Command::Hint,
+        "n" | "next" => Command::Next,
+        "r" | "run" | "rerun" | "re-run" => Command::Rerun,
+        "l" | "list" => Command::List,
+        "q" | "quit" | "exit" => Command::Quit,
+        "" => Command::Nothing,
+        other => Command::Unknown(other.to_owned()),
+    }
 }
 
 /// How long to wait for more changes after one: an editor's save is often
@@ -31,7 +62,11 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
     let (sender, inputs) = mpsc::channel();
     let _watcher = watch_files(&session.root.join("katas"), sender.clone(), session);
     // Held until `watch` returns: it gives the terminal back as it was.
-    let (key_input, _terminal) = read_commands(sender, Input::Key);
+    let (key_input, _terminal) = read_commands(sender, Input::Key, Input::EndOfInput);
+    if key_input == KeyInput::Lines {
+        // Nobody sees single-key prompts in a pipe: say once what it takes.
+        println!("Commands, one per line: {COMMANDS}.");
+    }
 
     let mut fresh = false;
     loop {
@@ -39,17 +74,25 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
             // Clear the screen so the latest verdict is the only one in view.
             print!("\x1b[2J\x1b[H");
         }
-        let checked = session.check(&[index], fresh, &mut |_, _| {})?.remove(0);
-        let (outcome, warnings) = (checked.outcome, checked.warnings);
+        println!(
+            "{}",
+            session
+                .ui
+                .dim(format!("Checking {}…", session.katas[index].label()))
+        );
+        let mut waiting = Vec::new();
+        let Some(checked) = check_live(session, index, fresh, &inputs, &mut waiting)? else {
+            return Ok(true);
+        };
         let kata = &session.katas[index];
         let ui = session.ui;
-        print!("{}", render::outcome_details(ui, kata, &outcome));
+        print!("{}", render::outcome_details(ui, kata, &checked.outcome));
         print!(
             "{}",
-            render::warnings(ui, &warnings, "from the compiler on this kata")
+            render::warnings(ui, &checked.warnings, "from the compiler on this kata")
         );
-        if outcome.passed() {
-            let advice = session.clippy_advice(index, &warnings)?;
+        if checked.outcome.passed() {
+            let advice = session.clippy_advice(index, &checked.warnings)?;
             print!(
                 "{}",
                 render::warnings(
@@ -74,10 +117,18 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
         }
         fresh = false;
         prompt(session, key_input);
+        // Commands typed during the check come first, then new input.
+        let mut waiting = waiting.into_iter();
         loop {
-            match next_input(&inputs) {
-                None => return Ok(true),
-                Some(Input::Changed(paths)) => {
+            let input = match waiting.next() {
+                Some(input) => input,
+                None => match next_input(&inputs) {
+                    Some(input) => input,
+                    None => return Ok(true),
+                },
+            };
+            match input {
+                Input::Changed(paths) => {
                     if paths
                         .iter()
                         .any(|p| p.starts_with(&session.katas[index].dir))
@@ -85,31 +136,35 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
                         break;
                     }
                 }
-                Some(Input::Key(key)) => match key.trim() {
-                    "q" | "quit" => return Ok(true),
-                    "r" => {
+                Input::EndOfInput => {
+                    println!("End of input: watch stops.");
+                    return Ok(true);
+                }
+                Input::Key(key) => match parse(&key) {
+                    Command::Quit => return Ok(true),
+                    Command::Rerun => {
                         fresh = true;
                         break;
                     }
-                    "h" => {
+                    Command::Hint => {
                         let slug = session.katas[index].meta.slug.clone();
                         hint::run(session, Some(&slug))?;
                         prompt(session, key_input);
                     }
-                    "n" => {
+                    Command::Next => {
                         index = (index + 1) % session.katas.len();
                         session.set_current(index);
                         session.state.save(&session.root)?;
                         print!("\n{}", introduce(session, index));
-                        prompt(session, key_input);
+                        break;
                     }
-                    "l" => {
+                    Command::List => {
                         list::run(session)?;
                         prompt(session, key_input);
                     }
-                    "" => {}
-                    other => {
-                        println!("Unknown command {other:?}.");
+                    Command::Nothing => {}
+                    Command::Unknown(other) => {
+                        println!("Unknown command {other:?}. Commands: {COMMANDS}.");
                         prompt(session, key_input);
                     }
                 },
@@ -118,19 +173,65 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
     }
 }
 
-fn prompt(session: &Session, key_input: KeyInput) {
-    if session.ui.interactive {
-        let then = match key_input {
-            KeyInput::SingleKeys => "",
-            KeyInput::Lines => ", then Enter",
-        };
-        println!(
-            "\n{}",
-            session.ui.dim(format!(
-                "Watching for saves. [h]int · [n]ext kata · [r]e-run · [l]ist · [q]uit{then}"
-            ))
-        );
+/// Checks a kata on a thread of its own while the keys stay live: `q`
+/// stops the check (and every process it started) and ends `watch` (`None`);
+/// `h` shows the next hint at once. Other commands are kept in `waiting`
+/// for after the verdict; saves during the check are news for the next one.
+fn check_live(
+    session: &mut Session,
+    index: usize,
+    fresh: bool,
+    inputs: &Receiver<Input>,
+    waiting: &mut Vec<Input>,
+) -> Result<Option<Checked>> {
+    let ui = session.ui;
+    let kata = session.katas[index].clone();
+    let mut hints_seen = session
+        .state
+        .katas
+        .get(&kata.meta.slug)
+        .map_or(0, |s| s.hints_shown);
+    let mut quit = false;
+    let checked = std::thread::scope(|scope| {
+        let check = scope.spawn(|| session.check(&[index], fresh, &mut |_, _| {}));
+        while !check.is_finished() {
+            match inputs.recv_timeout(Duration::from_millis(50)) {
+                Ok(Input::Key(_)) if quit => {}
+                Ok(Input::Key(key)) => match parse(&key) {
+                    Command::Quit => {
+                        // The check ends as soon as its children are gone.
+                        quit = true;
+                        println!("Stopping…");
+                        children::stop_all();
+                    }
+                    Command::Hint => {
+                        hints_seen = (hints_seen + 1).min(kata.meta.hints.len());
+                        print!("{}", hint::hints(ui, &kata, hints_seen));
+                    }
+                    _ => waiting.push(Input::Key(key)),
+                },
+                Ok(Input::EndOfInput) => waiting.push(Input::EndOfInput),
+                Ok(Input::Changed(_)) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        check.join().expect("the check does not panic")
+    });
+    let state = session.state.kata(&kata.meta.slug);
+    state.hints_shown = state.hints_shown.max(hints_seen);
+    session.state.save(&session.root)?;
+    if quit {
+        return Ok(None);
     }
+    Ok(Some(checked?.remove(0)))
+}
+
+fn prompt(session: &Session, key_input: KeyInput) {
+    let text = match key_input {
+        KeyInput::SingleKeys => format!("Watching for saves. {COMMANDS}"),
+        KeyInput::Lines => format!("Watching for saves. Type a command and Enter: {COMMANDS}"),
+    };
+    println!("\n{}", session.ui.dim(text));
 }
 
 /// The next input; a burst of file changes comes back as one. `None` once
@@ -141,12 +242,12 @@ fn next_input(inputs: &Receiver<Input>) -> Option<Input> {
             while let Ok(more) = inputs.recv_timeout(SETTLE) {
                 match more {
                     Input::Changed(more_paths) => paths.extend(more_paths),
-                    key @ Input::Key(_) => return Some(key),
+                    other => return Some(other),
                 }
             }
             Some(Input::Changed(paths))
         }
-        key => Some(key),
+        other => Some(other),
     }
 }
 
@@ -188,4 +289,19 @@ fn watch_files(dir: &Path, sender: Sender<Input>, session: &Session) -> Option<B
         return None;
     }
     Some(watcher)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_and_words_are_commands_and_anything_else_is_named() {
+        assert_eq!(parse("h"), Command::Hint);
+        assert_eq!(parse("hint\n"), Command::Hint);
+        assert_eq!(parse("Q"), Command::Quit);
+        assert_eq!(parse("next"), Command::Next);
+        assert_eq!(parse(" "), Command::Nothing);
+        assert_eq!(parse("solve it"), Command::Unknown("solve it".to_owned()));
+    }
 }
