@@ -23,7 +23,7 @@ enum Input {
     Changed(Vec<PathBuf>),
     Key(String),
     /// Standard input ended (a pipe closed, Ctrl-D): nobody is left to type.
-    InputEnded,
+    Closed,
 }
 
 /// What a typed command asks for.
@@ -62,7 +62,7 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
     let (sender, inputs) = mpsc::channel();
     let _watcher = watch_files(&session.root.join("katas"), sender.clone(), session);
     // Held until `watch` returns: it gives the terminal back as it was.
-    let (key_input, _terminal) = read_commands(sender, Input::Key, Input::InputEnded);
+    let (key_input, _terminal) = read_commands(sender, Input::Key, Input::Closed);
     if key_input == KeyInput::Lines {
         // Nobody sees single-key prompts in a pipe: say once what it takes.
         println!("Commands, one per line: {COMMANDS}.");
@@ -136,7 +136,7 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
                         break;
                     }
                 }
-                Input::InputEnded => {
+                Input::Closed => {
                     println!("End of input: watch stops.");
                     return Ok(true);
                 }
@@ -210,7 +210,7 @@ fn check_live(
                     }
                     _ => waiting.push(Input::Key(key)),
                 },
-                Ok(Input::InputEnded) => waiting.push(Input::InputEnded),
+                Ok(Input::Closed) => waiting.push(Input::Closed),
                 Ok(Input::Changed(_)) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
