@@ -57,7 +57,9 @@ pub async fn with_deadline<T, E>(
 /// at the deadline is dropped. When the deadline comes without a success,
 /// returns [`TimeoutError::TimedOut`] at exactly the deadline: never later,
 /// and never earlier either (a pause that would reach past the deadline
-/// waits for the deadline instead of starting another attempt).
+/// waits for the deadline instead of starting another attempt). No attempt
+/// ever starts at or after the deadline: called with a deadline that has
+/// already come, it returns `TimedOut` at once, without calling `attempt`.
 pub async fn retry_until<T, E, F, Fut>(
     deadline: Instant,
     pause: Duration,

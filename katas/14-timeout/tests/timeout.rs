@@ -15,6 +15,12 @@ use tokio::time::Instant;
 /// Long enough for any right answer; a hang fails here, in virtual time.
 const LIMIT: Duration = Duration::from_secs(600);
 
+/// How many times a test repeats a tie between the timer and the operation.
+/// A hand-made `select!` without `biased;` picks its first branch at random,
+/// so it would win a single tie half of the time; it cannot win 32 in a row
+/// by luck.
+const ROUNDS: u32 = 32;
+
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
@@ -96,21 +102,24 @@ async fn the_operations_own_error_is_not_a_timeout() {
     assert_eq!(service.abandoned(), 0);
 }
 
-/// Finishing exactly at the limit counts as finishing: tokio polls the
-/// operation before it checks the timer.
+/// Finishing exactly at the limit counts as finishing, every time: tokio
+/// polls the operation before it checks the timer.
 #[tokio::test(start_paused = true)]
 async fn an_operation_finishing_exactly_at_the_limit_succeeds() {
-    let service = Service::new([Reply::Value(7, ms(1000))]);
-    let start = Instant::now();
+    for round in 1..=ROUNDS {
+        let service = Service::new([Reply::Value(7, ms(1000))]);
+        let start = Instant::now();
 
-    let result = within_limit(with_timeout(ms(1000), service.call())).await;
+        let result = within_limit(with_timeout(ms(1000), service.call())).await;
 
-    assert_eq!(
-        result,
-        Ok(7),
-        "the operation was ready at the very instant of the limit: its value wins"
-    );
-    assert_eq!(start.elapsed(), ms(1000));
+        assert_eq!(
+            result,
+            Ok(7),
+            "round {round}: the operation was ready at the very instant of the limit: \
+             its value wins (a select! must poll the operation first, not at random)"
+        );
+        assert_eq!(start.elapsed(), ms(1000));
+    }
 }
 
 /// One millisecond too slow is too slow.
@@ -130,15 +139,17 @@ async fn an_operation_one_millisecond_late_times_out() {
 /// pending one is started, then dropped, with no time passing.
 #[tokio::test(start_paused = true)]
 async fn a_zero_limit_polls_the_operation_once() {
-    let ready = within_limit(with_timeout(Duration::ZERO, async {
-        Ok::<_, ServiceError>(5)
-    }))
-    .await;
-    assert_eq!(
-        ready,
-        Ok(5),
-        "a future that is ready at its first poll beats a zero limit"
-    );
+    for round in 1..=ROUNDS {
+        let ready = within_limit(with_timeout(Duration::ZERO, async {
+            Ok::<_, ServiceError>(5)
+        }))
+        .await;
+        assert_eq!(
+            ready,
+            Ok(5),
+            "round {round}: a future that is ready at its first poll beats a zero limit"
+        );
+    }
 
     let service = Service::new([Reply::Value(7, ms(1))]);
     let start = Instant::now();
@@ -177,29 +188,66 @@ async fn a_deadline_counts_from_when_it_was_set() {
     assert_eq!(service.abandoned(), 1);
 }
 
-/// Before its deadline, `with_deadline` gives the value or the operation's
-/// own error, like `with_timeout`.
+/// Up to its deadline, `with_deadline` gives the value or the operation's
+/// own error, like `with_timeout`, and wins every tie with the timer.
 #[tokio::test(start_paused = true)]
 async fn with_deadline_tells_a_value_from_a_failure() {
-    let deadline = Instant::now() + ms(1000);
-    let service = Service::new([
-        Reply::Value(7, ms(1000)),
-        Reply::Fail("no such user", ms(0)),
-    ]);
+    for round in 1..=ROUNDS {
+        let deadline = Instant::now() + ms(1000);
+        let service = Service::new([
+            Reply::Value(7, ms(1000)),
+            Reply::Fail("no such user", ms(0)),
+        ]);
 
-    let first = within_limit(with_deadline(deadline, service.call())).await;
-    let second = within_limit(with_deadline(deadline, service.call())).await;
+        let first = within_limit(with_deadline(deadline, service.call())).await;
+        let second = within_limit(with_deadline(deadline, service.call())).await;
 
+        assert_eq!(
+            first,
+            Ok(7),
+            "round {round}: finishing exactly at the deadline counts as in time"
+        );
+        assert_eq!(
+            second,
+            Err(failed("no such user")),
+            "round {round}: an answer ready at once beats a deadline that has come"
+        );
+    }
+}
+
+/// A deadline already in the past still polls the operation once: a ready
+/// answer is taken, a pending call is started and dropped at once.
+#[tokio::test(start_paused = true)]
+async fn a_deadline_already_past_still_polls_the_operation_once() {
+    let deadline = Instant::now();
+    tokio::time::sleep(ms(100)).await;
+
+    for round in 1..=ROUNDS {
+        let ready = within_limit(with_deadline(deadline, async { Ok::<_, ServiceError>(5) })).await;
+        assert_eq!(
+            ready,
+            Ok(5),
+            "round {round}: a future that is ready at its first poll beats a deadline \
+             100 ms past"
+        );
+    }
+
+    let service = Service::new([Reply::Value(7, ms(1))]);
+    let start = Instant::now();
+    let pending = within_limit(with_deadline(deadline, service.call())).await;
+
+    assert_eq!(pending, Err(TimeoutError::TimedOut));
     assert_eq!(
-        first,
-        Ok(7),
-        "finishing exactly at the deadline counts as in time"
+        start.elapsed(),
+        Duration::ZERO,
+        "a past deadline has no time left"
     );
     assert_eq!(
-        second,
-        Err(failed("no such user")),
-        "an answer ready at once beats a deadline that has come"
+        service.calls_started_at(),
+        [Duration::ZERO],
+        "the call was polled once, so it started"
     );
+    assert_eq!(service.abandoned(), 1);
 }
 
 /// Retrying stops at the first success, with the pause between attempts.
@@ -217,6 +265,62 @@ async fn retry_returns_the_first_success() {
     assert_eq!(result, Ok(7));
     assert_eq!(start.elapsed(), ms(400));
     assert_eq!(service.calls_started_at(), [ms(0), ms(150), ms(300)]);
+}
+
+/// An attempt that succeeds exactly at the deadline is a success: the retry
+/// loop looks at the attempt's answer, not at the clock, once it is in.
+#[tokio::test(start_paused = true)]
+async fn retry_takes_a_success_that_comes_exactly_at_the_deadline() {
+    let service = Service::new([Reply::Fail("busy", ms(100)), Reply::Value(7, ms(200))]);
+    let start = Instant::now();
+
+    let result = within_limit(retry_until(start + ms(300), Duration::ZERO, || {
+        service.call()
+    }))
+    .await;
+
+    assert_eq!(
+        result,
+        Ok(7),
+        "the second attempt answered at the very instant of the deadline: \
+         its value wins, as with with_deadline"
+    );
+    assert_eq!(start.elapsed(), ms(300));
+    assert_eq!(service.calls_started_at(), [ms(0), ms(100)]);
+}
+
+/// A deadline that has already come, or passed, leaves no time for an
+/// attempt: `retry_until` starts none and gives up at once.
+#[tokio::test(start_paused = true)]
+async fn retry_starts_no_attempt_once_the_deadline_has_come() {
+    let service = Service::new([Reply::Value(7, Duration::ZERO)]);
+    let now = Instant::now();
+
+    let at = within_limit(retry_until(now, ms(50), || service.call())).await;
+    tokio::time::sleep(ms(100)).await;
+    let start = Instant::now();
+    let past = within_limit(retry_until(now, ms(50), || service.call())).await;
+
+    assert_eq!(
+        at,
+        Err(TimeoutError::TimedOut),
+        "the deadline is now: no attempt may start at it, even one that would answer at once"
+    );
+    assert_eq!(
+        past,
+        Err(TimeoutError::TimedOut),
+        "the deadline passed 100 ms ago: no attempt may start after it"
+    );
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "give up at once, do not wait"
+    );
+    assert_eq!(
+        service.calls_started_at(),
+        [],
+        "an attempt was started at or after the deadline"
+    );
 }
 
 /// A service that never answers cannot keep a retry loop going: it gives up

@@ -69,7 +69,9 @@ pub async fn with_deadline<T, E>(
 /// at the deadline is dropped. When the deadline comes without a success,
 /// returns [`TimeoutError::TimedOut`] at exactly the deadline: never later,
 /// and never earlier either (a pause that would reach past the deadline
-/// waits for the deadline instead of starting another attempt).
+/// waits for the deadline instead of starting another attempt). No attempt
+/// ever starts at or after the deadline: called with a deadline that has
+/// already come, it returns `TimedOut` at once, without calling `attempt`.
 pub async fn retry_until<T, E, F, Fut>(
     deadline: Instant,
     pause: Duration,
@@ -80,6 +82,14 @@ where
     Fut: Future<Output = Result<T, E>>,
 {
     loop {
+        // No attempt starts at or after the deadline. After a pause this
+        // cannot happen (the pause below ends before the deadline), so this
+        // guards the first attempt: a caller whose deadline has already
+        // come gets `TimedOut`, not one last call. `with_deadline` alone
+        // would still poll the attempt once, and start it.
+        if Instant::now() >= deadline {
+            return Err(TimeoutError::TimedOut);
+        }
         // Every attempt gets the *same* deadline, not a fresh allowance: the
         // total time is bounded however many attempts there are.
         match with_deadline(deadline, attempt()).await {
