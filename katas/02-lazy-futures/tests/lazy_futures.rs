@@ -5,9 +5,13 @@
 //! work has run. The clock is tokio's paused clock: a simulated second costs
 //! no real time, and elapsed time is exact.
 
+use std::future::Future;
+use std::pin::pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use lazy_futures::{Journal, eager_job, lazy_job};
+use tokio::runtime::Handle;
 use tokio::task::yield_now;
 use tokio::time::{Instant, sleep, timeout};
 
@@ -16,6 +20,19 @@ const LIMIT: Duration = Duration::from_secs(600);
 
 /// Every job in these tests takes this long.
 const TOOK: Duration = Duration::from_secs(1);
+
+/// How long a test waits to see whether something runs behind its back.
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// Polls `future` exactly once, whatever that poll returns.
+async fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) {
+    let mut future = Some(future);
+    std::future::poll_fn(|cx| {
+        let _ = future.take().expect("polled once").poll(cx);
+        Poll::Ready(())
+    })
+    .await;
+}
 
 async fn within_limit(report: impl Future<Output = String>) -> String {
     timeout(LIMIT, report)
@@ -111,7 +128,7 @@ async fn the_lazy_job_does_nothing_until_awaited() {
 
     let report = lazy_job(journal.clone(), "backup", TOOK);
     yield_now().await;
-    sleep(TOOK * 5).await;
+    sleep(HOUR).await;
 
     assert_eq!(
         journal.entries(),
@@ -135,13 +152,114 @@ async fn a_lazy_job_dropped_unpolled_never_runs() {
 
     drop(lazy_job(journal.clone(), "backup", TOOK));
     yield_now().await;
-    sleep(TOOK * 5).await;
+    sleep(HOUR).await;
 
     assert_eq!(
         journal.entries(),
         Vec::<String>::new(),
         "a dropped lazy job must leave no trace: it was started behind the caller's back"
     );
+}
+
+/// An eager job keeps running when the caller starts awaiting it and then
+/// gives up (here a timeout half-way): only the waiting stops.
+#[tokio::test(start_paused = true)]
+async fn an_eager_job_finishes_though_its_awaiter_gave_up() {
+    let journal = Journal::new();
+
+    let gave_up = timeout(TOOK / 2, eager_job(journal.clone(), "backup", TOOK)).await;
+    assert!(
+        gave_up.is_err(),
+        "a one-second job finished in half a second"
+    );
+    sleep(TOOK * 2).await;
+
+    assert_eq!(
+        journal.entries(),
+        ["backup started", "backup finished"],
+        "giving up on the report cancelled the eager job: dropping the future that \
+         awaits a spawned task must leave the task running"
+    );
+}
+
+/// Outside a runtime there is nothing to start the eager job on: `eager_job`
+/// panics (its `# Panics` section), rather than quietly running the job later.
+#[test]
+fn an_eager_job_outside_a_runtime_panics() {
+    let journal = Journal::new();
+
+    let outcome = std::panic::catch_unwind(|| drop(eager_job(journal.clone(), "backup", TOOK)));
+
+    assert!(
+        outcome.is_err(),
+        "eager_job returned outside a runtime: it cannot have started the job, so it must panic"
+    );
+}
+
+/// A lazy job dropped after it started stops where it was: right after its
+/// first poll, or part-way through its wait. It never finishes.
+#[tokio::test(start_paused = true)]
+async fn a_lazy_job_dropped_after_it_started_stops_there() {
+    for waited in [Duration::ZERO, TOOK / 2, TOOK - Duration::from_millis(1)] {
+        let journal = Journal::new();
+        {
+            let mut report = pin!(lazy_job(journal.clone(), "backup", TOOK));
+            poll_once(report.as_mut()).await;
+            sleep(waited).await;
+            poll_once(report.as_mut()).await;
+        } // dropped here, part-way through the job
+        sleep(HOUR).await;
+
+        assert!(
+            !journal.entries().contains(&"backup finished".to_owned()),
+            "the lazy job finished after its future was dropped {waited:?} in: once \
+             started, it must still run only inside the future (was it spawned on its \
+             first poll?)"
+        );
+    }
+}
+
+/// A started lazy job moves on only while it is polled: left unpolled past
+/// its second, it has not finished; polled again, it finishes at once.
+#[tokio::test(start_paused = true)]
+async fn a_started_lazy_job_moves_on_only_when_polled() {
+    let journal = Journal::new();
+    let mut report = pin!(lazy_job(journal.clone(), "backup", TOOK));
+
+    poll_once(report.as_mut()).await;
+    sleep(TOOK * 2).await;
+
+    assert_eq!(
+        journal.entries(),
+        ["backup started"],
+        "the lazy job went on by itself while nobody polled it: it runs in a task, not \
+         in the future that was returned"
+    );
+    let resumed = Instant::now();
+    assert_eq!(within_limit(report).await, "backup report");
+    assert_eq!(
+        resumed.elapsed(),
+        Duration::ZERO,
+        "its second had passed: polled again, the lazy job must finish at once"
+    );
+}
+
+/// A lazy job costs nothing until it is awaited: no task is spawned for it.
+#[tokio::test(start_paused = true)]
+async fn a_lazy_job_spawns_no_task() {
+    let journal = Journal::new();
+    let alive_before = Handle::current().metrics().num_alive_tasks();
+
+    let report = lazy_job(journal.clone(), "backup", TOOK);
+    yield_now().await;
+
+    assert_eq!(
+        Handle::current().metrics().num_alive_tasks(),
+        alive_before,
+        "lazy_job spawned a task: a lazy job is just a future, nothing runs or waits \
+         on the runtime until it is awaited"
+    );
+    drop(report);
 }
 
 /// Eager jobs created together overlap even when awaited one after another:
