@@ -6,8 +6,8 @@
 //! it finished or was cancelled. "finished N" is logged only when the job
 //! completes. The tests run on tokio's paused clock, so a child that was
 //! "cancelled" but keeps running shows up as progress made while the test
-//! sleeps through virtual time. One test, about a child busy on another
-//! worker thread, uses real time on a multi-thread runtime instead.
+//! sleeps through virtual time. The two tests about a child busy on another
+//! worker thread use real time on a multi-thread runtime instead.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -230,42 +230,114 @@ async fn cancel_returns_once_every_child_has_stopped() {
     assert_eq!(probe.steps(), 3, "a child kept working after cancel");
 }
 
-/// `cancel` really waits: a child that is busy on another worker thread
-/// (200 ms of work with no `.await`, simulated by blocking that thread) can
+/// A child for the multi-thread tests, and the flags it shares with the
+/// test. Once it has started (`busy`), it works on its worker thread with no
+/// `.await`, so that no abort can land, until the test says `cancel` has
+/// returned, or for at most 300 ms after the test said it is cancelling.
+/// Only then does it reach an `.await`, where it can be dropped. So `cancel`
+/// is always called while the child is busy, and the child stays busy until
+/// `cancel` returns or 300 ms have passed, whatever the load on the machine.
+#[derive(Clone, Default)]
+struct BusyChild {
+    busy: Arc<AtomicBool>,
+    cancelling: Arc<AtomicBool>,
+    cancel_returned: Arc<AtomicBool>,
+}
+
+impl BusyChild {
+    /// The child's future; its drop writes "cleanup 1" into `log`.
+    async fn run(self, log: Arc<Mutex<Vec<String>>>) -> usize {
+        let _cleanup = Cleanup { id: 1, log };
+        self.busy.store(true, Ordering::SeqCst);
+        // Deliberate: work with no `.await` in it, which no abort can
+        // interrupt, simulated by blocking this worker thread.
+        #[allow(clippy::disallowed_methods)]
+        {
+            while !self.cancelling.load(Ordering::SeqCst) {
+                std::thread::sleep(ms(1));
+            }
+            let started = std::time::Instant::now();
+            while !self.cancel_returned.load(Ordering::SeqCst) && started.elapsed() < ms(300) {
+                std::thread::sleep(ms(1));
+            }
+        }
+        loop {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Spawns the child into a new group and waits, in real time, until it
+    /// is busy.
+    async fn start(&self, log: Arc<Mutex<Vec<String>>>) -> Group<usize> {
+        let mut group = Group::new();
+        group.spawn(self.clone().run(log));
+        timeout(Duration::from_secs(5), async {
+            while !self.busy.load(Ordering::SeqCst) {
+                sleep(ms(1)).await;
+            }
+        })
+        .await
+        .expect("the child never started: spawn must start it at once");
+        self.cancelling.store(true, Ordering::SeqCst);
+        group
+    }
+
+    /// Tells the child that `cancel` has returned.
+    fn cancel_returned(&self) {
+        self.cancel_returned.store(true, Ordering::SeqCst);
+    }
+}
+
+/// `cancel` really waits: a child that is busy on another worker thread can
 /// only be dropped when it reaches its next `.await`, and `cancel` returns
 /// after that, not before. Real time on a multi-thread runtime, because the
 /// paused clock cannot show work that runs on another thread.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_waits_for_a_child_busy_on_another_thread() {
     let probe = Probe::default();
-    let busy = Arc::new(AtomicBool::new(false));
-    let mut group = Group::new();
-    let (log, flag) = (Arc::clone(&probe.log), Arc::clone(&busy));
-    group.spawn(async move {
-        let _cleanup = Cleanup { id: 1, log };
-        loop {
-            flag.store(true, Ordering::SeqCst);
-            // Deliberate: a stretch of work with no `.await` in it, which no
-            // abort can interrupt.
-            #[allow(clippy::disallowed_methods)]
-            std::thread::sleep(ms(200));
-            tokio::task::yield_now().await;
-        }
-    });
-    // Wait (in real time) until the child is in the middle of its work.
-    while !busy.load(Ordering::SeqCst) {
-        sleep(ms(1)).await;
-    }
+    let child = BusyChild::default();
+    let group = child.start(Arc::clone(&probe.log)).await;
 
     timeout(Duration::from_secs(5), group.cancel())
         .await
         .expect("cancel never returned");
+    let log = probe.log();
+    child.cancel_returned();
 
     assert_eq!(
-        probe.log(),
+        log,
         ["cleanup 1"],
         "cancel returned while the child was still running: aborting only asks, \
          and yielding once is a guess; wait until each child has ended"
+    );
+}
+
+/// `cancel` waits by sleeping until the runtime wakes it, not by spinning:
+/// while a child busy on another worker thread takes 300 ms to reach its
+/// `.await`, the `cancel` future is polled only a handful of times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_does_not_spin_while_it_waits() {
+    let child = BusyChild::default();
+    let group = child.start(Arc::default()).await;
+
+    let mut cancel = std::pin::pin!(group.cancel());
+    let mut polls = 0;
+    timeout(
+        Duration::from_secs(5),
+        std::future::poll_fn(|cx| {
+            polls += 1;
+            cancel.as_mut().poll(cx)
+        }),
+    )
+    .await
+    .expect("cancel never returned");
+    child.cancel_returned();
+
+    assert!(
+        polls <= 10,
+        "cancel was polled {polls} times while one child took 300 ms to stop: \
+         it spins (a loop around `yield_now` or `try_join_next`); await the \
+         children's end instead, which wakes it once per child"
     );
 }
 
@@ -287,6 +359,73 @@ async fn cancel_stops_only_the_children_still_running() {
         ["finished 1", "cleanup 1", "cleanup 2"],
         "child 1 had finished; child 2 had to be cancelled"
     );
+}
+
+/// Dropping `join` half-way (here, by a timeout) cancels every child still
+/// running: the children belong to whoever holds the `join` future.
+#[tokio::test(start_paused = true)]
+async fn dropping_join_half_way_cancels_every_child() {
+    let probe = Probe::default();
+    let mut group = Group::new();
+    group.spawn(probe.child(1, 1));
+    group.spawn(probe.child(2, 10));
+    group.spawn(probe.child(3, 10));
+
+    let outcome = timeout(ms(2500), group.join()).await;
+    assert!(outcome.is_err(), "join cannot finish 10 s of work in 2.5 s");
+    let_the_runtime_catch_up().await;
+
+    assert_eq!(
+        probe.log(),
+        ["finished 1", "cleanup 1", "cleanup 2", "cleanup 3"],
+        "dropping the join future must cancel the children still running \
+         (did join move them onto a task of its own? dropping its handle detaches it)"
+    );
+    sleep(ms(20_000)).await;
+    assert_eq!(
+        probe.steps(),
+        5,
+        "children kept working after join was dropped"
+    );
+}
+
+/// An empty group joins at once to no results, as `asyncio.gather()` with
+/// no arguments gives `[]`.
+#[tokio::test(start_paused = true)]
+async fn joining_an_empty_group_gives_no_results() {
+    let group: Group<usize> = Group::new();
+
+    let results = timeout(LIMIT, group.join())
+        .await
+        .expect("join of an empty group never finished");
+
+    assert!(results.is_empty(), "no children, no results");
+}
+
+/// Cancelling an empty group returns at once.
+#[tokio::test(start_paused = true)]
+async fn cancelling_an_empty_group_returns_at_once() {
+    let group: Group<usize> = Group::default();
+    let start = Instant::now();
+
+    timeout(LIMIT, group.cancel())
+        .await
+        .expect("cancel of an empty group never returned");
+
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// `gather` of no children returns no results, at once.
+#[tokio::test(start_paused = true)]
+async fn gathering_nothing_gives_no_results() {
+    let start = Instant::now();
+
+    let results: Vec<usize> = timeout(LIMIT, gather(Vec::<std::future::Ready<usize>>::new()))
+        .await
+        .expect("gather of no children never finished");
+
+    assert!(results.is_empty(), "no children, no results");
+    assert_eq!(start.elapsed(), Duration::ZERO);
 }
 
 /// `gather` returns the results in input order, in the time of the longest.
