@@ -20,7 +20,7 @@ use cargo_metadata::diagnostic::DiagnosticLevel;
 use wait_timeout::ChildExt;
 
 use crate::children;
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, TestCase, TestResult};
 
 /// How to call cargo.
 #[derive(Debug, Clone)]
@@ -238,7 +238,8 @@ pub fn run_test_binary(exe: &Path, crate_dir: &Path, limit: Duration) -> Outcome
         Ok(None) => {
             kill(&mut child);
             let all_tests = list_tests(exe, crate_dir);
-            Outcome::timed_out(limit, &stdout.snapshot(), &all_tests)
+            let timed_out = Outcome::timed_out(limit, &stdout.snapshot(), &all_tests);
+            settle_unfinished(exe, crate_dir, timed_out)
         }
         Err(err) => {
             kill(&mut child);
@@ -247,6 +248,60 @@ pub fn run_test_binary(exe: &Path, crate_dir: &Path, limit: Duration) -> Outcome
             }
         }
     }
+}
+
+/// How long a test gets on its own after its binary was stopped: every
+/// kata's tests finish in well under this with a right answer.
+const ALONE: Duration = Duration::from_secs(3);
+
+/// After a wall-clock timeout, the tests that never reported were either
+/// hung or never started (libtest runs a few at a time, and hung ones block
+/// the rest), and the failures have no message yet. Each is run again on
+/// its own, briefly, so that the learner sees which ones hang and why the
+/// others fail.
+fn settle_unfinished(exe: &Path, crate_dir: &Path, outcome: Outcome) -> Outcome {
+    let Outcome::TimedOut { limit_secs, tests } = outcome else {
+        return outcome;
+    };
+    let settled: Vec<TestCase> = thread::scope(|scope| {
+        let runs: Vec<_> = tests
+            .iter()
+            .map(|test| {
+                scope.spawn(move || {
+                    // A failure's message comes at the end of a run, so the
+                    // failures before the kill have none yet: those run again too.
+                    let unknown = test.result == TestResult::Unfinished
+                        || (test.result == TestResult::Failed && test.message.is_none());
+                    if !unknown {
+                        return test.clone();
+                    }
+                    run_alone(exe, crate_dir, &test.name).unwrap_or_else(|| test.clone())
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().expect("a test run does not panic"))
+            .collect()
+    });
+    Outcome::TimedOut {
+        limit_secs,
+        tests: settled,
+    }
+}
+
+/// One test alone, under [`ALONE`]: its verdict, or `None` if it hangs there too.
+fn run_alone(exe: &Path, crate_dir: &Path, name: &str) -> Option<TestCase> {
+    let mut command = Command::new(exe);
+    command
+        .args(["--exact", name, "--test-threads", "1", "--color", "never"])
+        .current_dir(crate_dir)
+        .env("CARGO_MANIFEST_DIR", crate_dir)
+        .env("RUST_BACKTRACE", "0");
+    let run = run_with_limit(&mut command, ALONE).ok()?;
+    run.exit_code?;
+    crate::outcome::parse_libtest(&run.stdout)
+        .into_iter()
+        .find(|t| t.name == name)
 }
 
 fn kill(child: &mut Child) {
@@ -367,6 +422,32 @@ pub fn git(dir: &Path, args: &[&str]) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// After a wall-clock timeout, a test that only never got its turn is run
+    /// alone and gets its real verdict; one that hangs stays unfinished.
+    /// (This very test binary plays the kata's.)
+    #[test]
+    fn unfinished_tests_are_run_alone_for_their_verdict() {
+        let exe = std::env::current_exe().unwrap();
+        let dir = std::env::current_dir().unwrap();
+        let unfinished = |name: &str| TestCase {
+            name: name.to_owned(),
+            result: TestResult::Unfinished,
+            message: None,
+        };
+        let outcome = Outcome::TimedOut {
+            limit_secs: 10,
+            tests: vec![
+                unfinished("cargo::tests::a_package_id_leads_to_its_manifest"),
+                unfinished("no_such_test_hangs_forever"),
+            ],
+        };
+        let Outcome::TimedOut { tests, .. } = settle_unfinished(&exe, &dir, outcome) else {
+            panic!("still a timeout");
+        };
+        assert_eq!(tests[0].result, TestResult::Passed);
+        assert_eq!(tests[1].result, TestResult::Unfinished);
+    }
 
     #[test]
     fn a_package_id_leads_to_its_manifest() {
