@@ -428,6 +428,9 @@ mod tests {
     /// (This very test binary plays the kata's.)
     #[test]
     fn unfinished_tests_are_run_alone_for_their_verdict() {
+        let _alone = crate::children::TEST_LOCK
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let exe = std::env::current_exe().unwrap();
         let dir = std::env::current_dir().unwrap();
         let unfinished = |name: &str| TestCase {

@@ -83,12 +83,18 @@ pub fn stop_with_the_runner(restore: fn()) {
 #[cfg(not(unix))]
 pub fn stop_with_the_runner(_restore: fn()) {}
 
+/// Tests that start children hold this, so that `stop_all` in one does not
+/// kill another's.
+#[cfg(test)]
+pub static TEST_LOCK: Mutex<()> = Mutex::new(());
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
     #[test]
     fn stop_all_kills_a_registered_child_and_forgets_it_once_waited() {
+        let _alone = TEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         let mut child = std::process::Command::new("sleep")
             .arg("30")
             .spawn()

@@ -199,6 +199,9 @@ mod tests {
     /// right `# prints:` line passes, a deliberately wrong one fails.
     #[test]
     fn a_wrong_prints_line_fails_with_a_real_python() {
+        let _alone = crate::children::TEST_LOCK
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let python = PathBuf::from("python3");
         if version_of(&python).is_err() {
             eprintln!(
