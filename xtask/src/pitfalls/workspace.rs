@@ -102,6 +102,19 @@ pub fn write_workspace(
         .context("the root Cargo.toml has no [workspace]")?;
     section.insert("members".into(), Value::Array(members));
     section.remove("default-members");
+    // Path dependencies (the workspace-hack crate) are relative to the real
+    // root; from here they must be absolute.
+    if let Some(Value::Table(dependencies)) = section.get_mut("dependencies") {
+        for (_, dependency) in dependencies.iter_mut() {
+            let Some(dependency) = dependency.as_table_mut() else {
+                continue;
+            };
+            if let Some(path) = dependency.get("path").and_then(Value::as_str) {
+                let absolute = root.join(path).to_string_lossy().into_owned();
+                dependency.insert("path".into(), Value::from(absolute));
+            }
+        }
+    }
     let manifest = dir.join("Cargo.toml");
     write_if_changed(&manifest, toml::to_string(&workspace)?.as_bytes())?;
     // The same lock file, so that the same versions are built (and reused).

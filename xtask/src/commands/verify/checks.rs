@@ -165,6 +165,12 @@ fn manifest_problems(root: &Path, kata: &Kata) -> Vec<String> {
     if deps(&kata_toml) != deps(&solution_toml) {
         problems.push("the kata and its solution must have the same [dependencies]".to_owned());
     }
+    if get(&kata_toml, &["dependencies", "workspace-hack"]).is_none() {
+        problems.push(format!(
+            "katas/{}/Cargo.toml: [dependencies] needs `workspace-hack.workspace = true`, so that every build resolves the same features (xtask/workspace-hack/Cargo.toml says why)",
+            kata.dir_name()
+        ));
+    }
     problems
 }
 
