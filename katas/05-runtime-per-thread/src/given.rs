@@ -3,10 +3,13 @@
 //! file; the tests and the reference solution use it as it is.
 
 use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use tokio::runtime::{Handle, RuntimeFlavor};
+use tokio::runtime::{self, Handle, RuntimeFlavor};
+use tokio::sync::watch;
 
 /// One unit of async work: plain data, `Send`, like a picklable message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +22,8 @@ pub struct Job {
     pub delay: Duration,
     /// Whether the job panics once its delay is over.
     pub fails: bool,
+    /// A meeting point the job waits at before its delay starts, if any.
+    pub meets: Option<Rendezvous>,
 }
 
 impl Job {
@@ -29,6 +34,7 @@ impl Job {
             input,
             delay,
             fails: false,
+            meets: None,
         }
     }
 
@@ -39,9 +45,74 @@ impl Job {
             input: 0,
             delay,
             fails: true,
+            meets: None,
+        }
+    }
+
+    /// The same job, made to wait at `rendezvous` before its delay starts.
+    pub fn meeting(mut self, rendezvous: &Rendezvous) -> Self {
+        self.meets = Some(rendezvous.clone());
+        self
+    }
+}
+
+/// A meeting point that proves jobs run at the same time, whatever the
+/// machine's load: every job that carries it waits there until `size` jobs
+/// have arrived, so they can only get past it if they are all in flight at
+/// once. A job that waits longer than `patience` panics and says so.
+///
+/// It works across threads and runtimes; clones are the same meeting point.
+#[derive(Clone)]
+pub struct Rendezvous {
+    size: usize,
+    patience: Duration,
+    /// How many jobs have arrived so far.
+    arrived: Arc<watch::Sender<usize>>,
+}
+
+impl Rendezvous {
+    /// A meeting point for `size` jobs, each waiting at most `patience`.
+    pub fn new(size: usize, patience: Duration) -> Self {
+        Self {
+            size,
+            patience,
+            arrived: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// Arrives, then waits for the others. `job` names the job in the panic.
+    async fn meet(&self, job: u32) {
+        self.arrived.send_modify(|count| *count += 1);
+        let mut count = self.arrived.subscribe();
+        let met = count.wait_for(|&count| count >= self.size);
+        if tokio::time::timeout(self.patience, met).await.is_err() {
+            let count = *self.arrived.borrow();
+            panic!(
+                "job {job} waited {:?} for the other jobs of its rendezvous, but only \
+                 {count} of {} ever got there: they do not all run at the same time",
+                self.patience, self.size
+            );
         }
     }
 }
+
+impl fmt::Debug for Rendezvous {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rendezvous")
+            .field("size", &self.size)
+            .field("arrived", &*self.arrived.borrow())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Two handles are equal when they are the same meeting point.
+impl PartialEq for Rendezvous {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.arrived, &other.arrived)
+    }
+}
+
+impl Eq for Rendezvous {}
 
 /// The record of one finished job: its answer, and where it ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,26 +125,39 @@ pub struct Done {
     pub shard: usize,
     /// The OS thread the job finished on.
     pub thread: ThreadId,
+    /// The tokio runtime it ran on.
+    pub runtime: runtime::Id,
     /// Whether it ran on a current-thread runtime.
     pub on_current_thread_runtime: bool,
 }
 
-/// Runs one job on the calling runtime: waits for its delay, then answers, or
-/// panics if the job is a failing one. Records the thread and the kind of
-/// runtime it ran on.
+/// Runs one job on the calling runtime: meets the other jobs of its
+/// rendezvous if it has one, waits for its delay, then answers, or panics if
+/// the job is a failing one. Records the thread and the runtime it ran on.
 ///
 /// # Panics
-/// If `job.fails`, or if called outside a tokio runtime.
+/// If `job.fails` (with the message "job N failed on purpose", raised by
+/// `resume_unwind`, so nothing is printed), if the other jobs of its
+/// rendezvous do not all arrive, or if called outside a tokio runtime.
 pub async fn process(shard: usize, job: Job) -> Done {
-    tokio::time::sleep(job.delay).await;
+    if let Some(rendezvous) = &job.meets {
+        rendezvous.meet(job.id).await;
+    }
+    if !job.delay.is_zero() {
+        tokio::time::sleep(job.delay).await;
+    }
     if job.fails {
-        panic!("job {} failed on purpose", job.id);
+        // A panic like `panic!`'s, with the message as its payload, but raised
+        // without the panic hook: no message or backtrace printed for jobs
+        // that fail on purpose, and no time spent capturing one.
+        std::panic::resume_unwind(Box::new(format!("job {} failed on purpose", job.id)));
     }
     Done {
         job: job.id,
         output: job.input * job.input,
         shard,
         thread: thread::current().id(),
+        runtime: Handle::current().id(),
         on_current_thread_runtime: Handle::current().runtime_flavor()
             == RuntimeFlavor::CurrentThread,
     }

@@ -13,7 +13,7 @@
 //! Run the tests with `cargo test -p runtime-per-thread`, or `cargo xtask watch`.
 
 mod given;
-pub use given::{Done, Job, Report, ShardFailure, panic_message, process};
+pub use given::{Done, Job, Rendezvous, Report, ShardFailure, panic_message, process};
 
 /// Runs `jobs` on `shards` OS threads, each with its own current-thread tokio
 /// runtime on which its jobs run concurrently.

@@ -25,7 +25,7 @@ use tokio::task::JoinSet;
 // same file, so the two cannot drift.
 #[path = "../../../katas/05-runtime-per-thread/src/given.rs"]
 mod given;
-pub use given::{Done, Job, Report, ShardFailure, panic_message, process};
+pub use given::{Done, Job, Rendezvous, Report, ShardFailure, panic_message, process};
 
 /// Runs `jobs` on `shards` OS threads, each with its own current-thread tokio
 /// runtime on which its jobs run concurrently.
