@@ -55,12 +55,16 @@ pub async fn transaction<T>(
 
 /// Moves `amount` from account `from` to account `to`, all or nothing.
 ///
+/// A transfer of zero, or from an account to itself, succeeds and changes no
+/// balance.
+///
 /// # Errors
-/// If either account does not exist or `from` holds less than `amount`; then
-/// no balance changes.
+/// If either account does not exist, `amount` is negative, `from` holds less
+/// than `amount`, or `to`'s new balance would not fit in an `i64`; then no
+/// balance changes.
 pub async fn transfer(db: &Database, from: &str, to: &str, amount: i64) -> anyhow::Result<()> {
     // TODO: inside `transaction(db, async |tx| { ... })`, debit `from` and
     // credit `to` with `tx.balance` and `tx.set_balance`, failing with an
-    // error (`anyhow::bail!`) if `from` holds less than `amount`.
+    // error (`anyhow::bail!`) in each case listed under "Errors" above.
     todo!("move {amount} from {from:?} to {to:?} in {db:?}")
 }

@@ -34,6 +34,18 @@ fn panic_message(error: tokio::task::JoinError) -> String {
         .unwrap_or_else(|| "<not a string>".to_owned())
 }
 
+/// Runs one transfer; a hang fails the test, in virtual time.
+async fn transfer_within_limit(
+    db: &Database,
+    from: &str,
+    to: &str,
+    amount: i64,
+) -> anyhow::Result<()> {
+    timeout(LIMIT, transfer(db, from, to, amount))
+        .await
+        .expect("transfer never finished")
+}
+
 /// On success the events are exactly: open, the body's work, close.
 #[tokio::test(start_paused = true)]
 async fn body_runs_between_open_and_close() {
@@ -326,9 +338,8 @@ async fn transfer_moves_money_between_accounts() {
     let log = Log::new();
     let db = Database::new(&log, [("alice", 100), ("bob", 20)]);
 
-    timeout(LIMIT, transfer(&db, "alice", "bob", 30))
+    transfer_within_limit(&db, "alice", "bob", 30)
         .await
-        .expect("transfer never finished")
         .expect("alice can pay 30");
 
     assert_eq!(db.balance("alice"), Some(70));
@@ -342,9 +353,7 @@ async fn transfer_to_an_unknown_account_changes_nothing() {
     let log = Log::new();
     let db = Database::new(&log, [("alice", 100)]);
 
-    let result = timeout(LIMIT, transfer(&db, "alice", "nobody", 30))
-        .await
-        .expect("transfer never finished");
+    let result = transfer_within_limit(&db, "alice", "nobody", 30).await;
 
     assert!(
         result.is_err(),
@@ -360,9 +369,7 @@ async fn transfer_that_would_overdraw_changes_nothing() {
     let log = Log::new();
     let db = Database::new(&log, [("alice", 10), ("bob", 0)]);
 
-    let result = timeout(LIMIT, transfer(&db, "alice", "bob", 30))
-        .await
-        .expect("transfer never finished");
+    let result = transfer_within_limit(&db, "alice", "bob", 30).await;
 
     assert!(result.is_err(), "alice holds 10 and cannot pay 30");
     assert_eq!(db.balance("alice"), Some(10));
@@ -376,9 +383,8 @@ async fn transfer_of_the_whole_balance_empties_the_account() {
     let log = Log::new();
     let db = Database::new(&log, [("carol", 45), ("dave", 5)]);
 
-    timeout(LIMIT, transfer(&db, "carol", "dave", 45))
+    transfer_within_limit(&db, "carol", "dave", 45)
         .await
-        .expect("transfer never finished")
         .expect("carol holds 45 and can pay all of it");
 
     assert_eq!(
@@ -392,4 +398,125 @@ async fn transfer_of_the_whole_balance_empties_the_account() {
         "dave should have received exactly the amount asked"
     );
     assert_eq!(log.events(), ["begin", "commit"]);
+}
+
+/// A transfer of zero succeeds and changes nothing: zero is a valid amount.
+#[tokio::test(start_paused = true)]
+async fn transfer_of_zero_changes_no_balance() {
+    let log = Log::new();
+    let db = Database::new(&log, [("alice", 100), ("bob", 20)]);
+
+    transfer_within_limit(&db, "alice", "bob", 0)
+        .await
+        .expect("a transfer of zero is allowed");
+
+    assert_eq!(db.balance("alice"), Some(100));
+    assert_eq!(db.balance("bob"), Some(20));
+}
+
+/// A negative amount is refused: it would take money from the payee.
+#[tokio::test(start_paused = true)]
+async fn transfer_of_a_negative_amount_fails_and_changes_nothing() {
+    let log = Log::new();
+    let db = Database::new(&log, [("alice", 100), ("bob", 20)]);
+
+    let result = transfer_within_limit(&db, "alice", "bob", -30).await;
+
+    assert!(
+        result.is_err(),
+        "a transfer of -30 from alice to bob must fail: it would take 30 from bob"
+    );
+    assert_eq!(db.balance("alice"), Some(100), "alice's balance changed");
+    assert_eq!(db.balance("bob"), Some(20), "bob's balance changed");
+}
+
+/// A transfer from an account to itself succeeds and creates no money.
+#[tokio::test(start_paused = true)]
+async fn transfer_to_the_same_account_changes_no_balance() {
+    let log = Log::new();
+    let db = Database::new(&log, [("alice", 100), ("bob", 20)]);
+
+    transfer_within_limit(&db, "alice", "alice", 30)
+        .await
+        .expect("alice holds 100 and can pay herself 30");
+
+    assert_eq!(
+        db.balance("alice"),
+        Some(100),
+        "a transfer from alice to alice changed her balance: read the payee's balance \
+         after the debit, not before"
+    );
+    assert_eq!(db.balance("bob"), Some(20));
+}
+
+/// A transfer to oneself is checked like any other: too much, or no such account, fails.
+#[tokio::test(start_paused = true)]
+async fn transfer_to_the_same_account_is_checked_like_any_other() {
+    let log = Log::new();
+    let db = Database::new(&log, [("alice", 100)]);
+
+    let too_much = transfer_within_limit(&db, "alice", "alice", 130).await;
+    assert!(
+        too_much.is_err(),
+        "alice holds 100 and cannot pay 130, not even to herself"
+    );
+    assert_eq!(db.balance("alice"), Some(100));
+
+    let unknown = transfer_within_limit(&db, "nobody", "nobody", 0).await;
+    assert!(unknown.is_err(), "there is no account \"nobody\"");
+    assert_eq!(db.balance("nobody"), None, "a transfer created an account");
+}
+
+/// A credit that would overflow the payee's balance is an error, not a panic or a wrap.
+#[tokio::test(start_paused = true)]
+async fn transfer_that_would_overflow_the_payee_fails_and_changes_nothing() {
+    let log = Log::new();
+    let db = Arc::new(Database::new(
+        &log,
+        [("alice", 100), ("bob", i64::MAX - 10)],
+    ));
+    let task_db = Arc::clone(&db);
+
+    let task = tokio::spawn(async move { transfer(&task_db, "alice", "bob", 30).await });
+    let result = timeout(LIMIT, task)
+        .await
+        .expect("transfer never finished")
+        .expect("transfer panicked: an overflowing credit must be an `Err` (checked_add)");
+
+    assert!(
+        result.is_err(),
+        "bob cannot hold 30 more than i64::MAX - 10: the transfer must fail"
+    );
+    assert_eq!(db.balance("alice"), Some(100), "alice's balance changed");
+    assert_eq!(
+        db.balance("bob"),
+        Some(i64::MAX - 10),
+        "bob's balance changed"
+    );
+}
+
+/// Cut off at any point (a timeout), a transfer is all or nothing.
+#[tokio::test(start_paused = true)]
+async fn transfer_cancelled_at_any_step_is_all_or_nothing() {
+    // Every 50 ms, from before the first step ends to after the last one.
+    for cut in (1..=9).map(|n| n * STEP / 2) {
+        let log = Log::new();
+        let db = Database::new(&log, [("alice", 100), ("bob", 20)]);
+
+        let finished = timeout(cut, transfer(&db, "alice", "bob", 30)).await;
+
+        let balances = (db.balance("alice"), db.balance("bob"));
+        match finished {
+            Ok(result) => {
+                result.expect("alice can pay 30");
+                assert_eq!(balances, (Some(70), Some(50)));
+            }
+            Err(_) => assert_eq!(
+                balances,
+                (Some(100), Some(20)),
+                "the transfer was cut off after {cut:?} and left half its work \
+                 committed: debit and credit must be in one transaction"
+            ),
+        }
+    }
 }

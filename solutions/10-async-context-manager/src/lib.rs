@@ -21,7 +21,7 @@
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, resume_unwind};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 use futures::FutureExt;
 
 // The given code lives once, in the kata's crate: the solution uses the very
@@ -96,19 +96,38 @@ pub async fn transaction<T>(
 
 /// Moves `amount` from account `from` to account `to`, all or nothing.
 ///
+/// A transfer of zero, or from an account to itself, succeeds and changes no
+/// balance.
+///
 /// # Errors
-/// If either account does not exist or `from` holds less than `amount`; then
-/// no balance changes.
+/// If either account does not exist, `amount` is negative, `from` holds less
+/// than `amount`, or `to`'s new balance would not fit in an `i64`; then no
+/// balance changes.
 pub async fn transfer(db: &Database, from: &str, to: &str, amount: i64) -> anyhow::Result<()> {
+    // A negative amount would move money from `to` to `from`, past the check
+    // on what `from` holds: refuse it before anything starts.
+    if amount < 0 {
+        bail!("cannot transfer a negative amount ({amount})");
+    }
+
     // Plain `?` code inside: `transaction` turns any early return into a
     // rollback, so a debit staged before a failing credit is never committed.
     transaction(db, async |tx| {
-        let left = tx.balance(from)? - amount;
-        if left < 0 {
-            bail!("{from:?} cannot pay {amount}: it holds {}", left + amount);
+        let held = tx.balance(from)?;
+        if held < amount {
+            bail!("{from:?} cannot pay {amount}: it holds {held}");
         }
-        tx.set_balance(from, left)?;
-        let credited = tx.balance(to)? + amount;
+        // Cannot overflow: 0 <= amount <= held.
+        tx.set_balance(from, held - amount)?;
+
+        // Read the payee's balance only now, after the debit: when `from` and
+        // `to` are the same account, the credit then sees the debited balance
+        // and the two cancel out. Reading both balances first would credit
+        // the old balance and create `amount` out of nothing.
+        let credited = tx
+            .balance(to)?
+            .checked_add(amount)
+            .with_context(|| format!("{to:?} cannot hold {amount} more"))?;
         tx.set_balance(to, credited)?;
         Ok(())
     })
