@@ -204,6 +204,120 @@ async fn fail_fast_cancels_the_siblings() {
     );
 }
 
+/// An empty batch settles at once, to no outcomes.
+#[tokio::test(start_paused = true)]
+async fn settle_of_no_jobs_is_empty() {
+    let no_jobs: Vec<std::future::Ready<Result<u32, &str>>> = Vec::new();
+    let start = Instant::now();
+
+    let outcomes = timeout(LIMIT, settle(no_jobs))
+        .await
+        .expect("settle of no jobs never finished");
+
+    assert!(outcomes.is_empty(), "no jobs, no outcomes");
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// An empty batch succeeds at once, with no values: nothing failed.
+#[tokio::test(start_paused = true)]
+async fn fail_fast_of_no_jobs_succeeds_with_no_values() {
+    let no_jobs: Vec<std::future::Ready<Result<u32, &str>>> = Vec::new();
+    let start = Instant::now();
+
+    let outcome = timeout(LIMIT, fail_fast(no_jobs))
+        .await
+        .expect("fail_fast of no jobs never finished");
+
+    assert_eq!(outcome, Ok(vec![]), "no jobs, so no error and no values");
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// Dropping `fail_fast` half-way (here, by a timeout) cancels every job
+/// still running, as cancelling the task awaiting a `gather` does.
+#[tokio::test(start_paused = true)]
+async fn dropping_fail_fast_cancels_every_job() {
+    let log = Log::default();
+
+    let outcome = timeout(
+        ms(1500),
+        fail_fast([
+            job(&log, 1, 1000, Ok(10)),
+            job(&log, 2, 5000, Ok(20)),
+            job(&log, 3, 5000, Err("too late")),
+        ]),
+    )
+    .await;
+    assert!(
+        outcome.is_err(),
+        "fail_fast cannot finish 5 s of work in 1.5 s"
+    );
+    sleep(ms(1)).await;
+
+    assert_eq!(
+        entries(&log),
+        ["cleanup 1", "cleanup 2", "cleanup 3", "finished 1"],
+        "dropping fail_fast must cancel the jobs still running \
+         (were they spawned? a dropped JoinHandle detaches its task)"
+    );
+    sleep(ms(20_000)).await;
+    assert_eq!(
+        entries(&log),
+        ["cleanup 1", "cleanup 2", "cleanup 3", "finished 1"],
+        "a job kept running after fail_fast was dropped"
+    );
+}
+
+/// When `fail_fast` returns its error, a sibling that was busy on another
+/// worker thread (work with no `.await`, which no abort can interrupt) has
+/// been dropped too: `fail_fast` waited for it rather than just asking.
+/// Real time on a multi-thread runtime: the paused clock cannot show work
+/// on another thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fail_fast_returns_only_once_a_busy_sibling_has_stopped() {
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    type Job = Pin<Box<dyn Future<Output = Result<u32, &'static str>> + Send>>;
+    let log = Log::default();
+    let returned = Arc::new(AtomicBool::new(false));
+    let (busy_tx, busy_rx) = tokio::sync::oneshot::channel::<()>();
+
+    // Job 1 says it is busy, then works with no `.await` until the test says
+    // fail_fast has returned (or 300 ms at most); only then can it be dropped.
+    let busy: Job = Box::pin({
+        let (log, returned) = (Arc::clone(&log), Arc::clone(&returned));
+        async move {
+            let _cleanup = Cleanup { id: 1, log };
+            let _ = busy_tx.send(());
+            let started = std::time::Instant::now();
+            while !returned.load(Ordering::SeqCst) && started.elapsed() < ms(300) {
+                #[allow(clippy::disallowed_methods)] // deliberate: busy, no `.await`
+                std::thread::sleep(ms(1));
+            }
+            std::future::pending().await
+        }
+    });
+    // Job 2 fails as soon as job 1 is busy.
+    let failing: Job = Box::pin(async move {
+        let _ = busy_rx.await;
+        Err("down")
+    });
+
+    let outcome = timeout(Duration::from_secs(2), fail_fast([busy, failing]))
+        .await
+        .expect("fail_fast never returned");
+    let log_at_return = entries(&log);
+    returned.store(true, Ordering::SeqCst);
+
+    assert_eq!(outcome, Err("down"));
+    assert_eq!(
+        log_at_return,
+        ["cleanup 1"],
+        "fail_fast returned while a sibling was still running on another thread: \
+         aborting only asks, and yielding once is a guess; wait until each has ended"
+    );
+}
+
 // --- the dashboard ----------------------------------------------------------
 
 fn full_profile() -> Option<Profile> {

@@ -42,7 +42,8 @@ where
 /// Runs every job concurrently. Returns all the values in the order of
 /// `jobs` if every job succeeds; otherwise returns the first error (the first
 /// to *happen*) as soon as it happens, after cancelling every job still
-/// running: when it returns, their cleanup has run.
+/// running: when it returns, their cleanup has run. Dropping the returned
+/// future cancels every job still running.
 pub async fn fail_fast<T, E, F>(jobs: impl IntoIterator<Item = F>) -> Result<Vec<T>, E>
 where
     T: Send + 'static,
