@@ -58,8 +58,18 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Put a kata's skeleton back; your version is backed up first.
-    Reset { kata: String },
+    /// Put a kata back as it was handed out (every file of it); your version
+    /// is backed up first. Needs the repository's git history.
+    Reset {
+        /// A kata number, slug or directory (default: the current kata).
+        kata: Option<String>,
+        /// List the backups of the kata instead.
+        #[arg(long, conflicts_with = "restore")]
+        list: bool,
+        /// Put this backup back instead (what is there now is saved first).
+        #[arg(long, value_name = "BACKUP")]
+        restore: Option<String>,
+    },
     /// For maintainers: prove every kata sound (solutions pass, skeletons and
     /// pitfalls fail, metadata, READMEs, lints and formatting in order).
     Verify {

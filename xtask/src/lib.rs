@@ -61,7 +61,18 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Next => next::run(&mut session),
         Command::Hint { kata } => hint::run(&mut session, kata.as_deref()),
         Command::Solution { kata, force } => solution::run(&mut session, kata.as_deref(), force),
-        Command::Reset { kata } => reset::run(&mut session, &kata),
+        Command::Reset {
+            kata,
+            list,
+            restore,
+        } => {
+            let action = match (list, restore) {
+                (true, _) => reset::Action::List,
+                (false, Some(backup)) => reset::Action::Restore(backup),
+                (false, None) => reset::Action::Reset,
+            };
+            reset::run(&mut session, kata.as_deref(), action)
+        }
         Command::Verify {
             katas,
             repeat,
