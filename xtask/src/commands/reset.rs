@@ -227,19 +227,43 @@ fn maintainer_commit(root: &Path, dir: &str) -> Result<String> {
         .with_context(|| format!("no maintainer's commit of {dir} is in the git history"))
 }
 
-/// `.kata-backups/<slug>/<seconds since 1970>/`: never overwrites an older backup.
+/// `.kata-backups/<slug>/<UTC date and time>/`: names that sort by age and
+/// never overwrite an older backup.
 fn backup_dir(backups: &Path) -> PathBuf {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default();
-    let mut path = backups.join(seconds.to_string());
+    let stamp = utc_stamp(seconds);
+    let mut path = backups.join(&stamp);
     let mut n = 1;
     while path.exists() {
-        path = backups.join(format!("{seconds}-{n}"));
+        path = backups.join(format!("{stamp}-{n}"));
         n += 1;
     }
     path
+}
+
+/// `2026-11-30-140501` for a time in seconds since 1970 (UTC).
+fn utc_stamp(seconds: u64) -> String {
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Days to a civil date: Howard Hinnant's algorithm, for the proleptic
+    // Gregorian calendar.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}-{:02}{:02}{:02}",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 #[cfg(test)]
@@ -267,6 +291,13 @@ mod tests {
             solution_dir: root.join("solutions").join("01-a"),
         };
         (root, kata)
+    }
+
+    #[test]
+    fn backups_are_named_by_their_utc_time() {
+        assert_eq!(utc_stamp(0), "1970-01-01-000000");
+        assert_eq!(utc_stamp(1_796_046_118), "2026-11-30-134158");
+        assert_eq!(utc_stamp(951_782_400), "2000-02-29-000000");
     }
 
     /// Every file is put back (an edited given.rs too), a file the learner
