@@ -19,8 +19,11 @@ pub struct Meta {
     pub title: String,
     pub level: Level,
     pub track: String,
-    /// Where the interview question comes from in the seed documents.
-    pub source: String,
+    /// No longer used: it named documents that are not in the repository.
+    /// Still read, so that an old `kata.toml` gets `verify`'s clear
+    /// message instead of a parse error.
+    #[serde(default)]
+    pub source: Option<String>,
     pub question: String,
     /// Gentlest first; `cargo xtask hint` reveals one more each time.
     pub hints: Vec<String>,

@@ -400,7 +400,7 @@ mod tests {
                 title: format!("The {slug} kata"),
                 level: Level::Basic,
                 track: track.into(),
-                source: "000".into(),
+                source: None,
                 question: "Why?".into(),
                 hints: vec![],
             },

@@ -283,7 +283,7 @@ mod tests {
                 title: "A".into(),
                 level: Level::Basic,
                 track: "One".into(),
-                source: String::new(),
+                source: None,
                 question: "Why?".into(),
                 hints: vec![],
             },

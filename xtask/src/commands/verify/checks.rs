@@ -37,12 +37,17 @@ pub fn static_problems(root: &Path, kata: &Kata) -> Vec<String> {
     for (field, value) in [
         ("title", &meta.title),
         ("track", &meta.track),
-        ("source", &meta.source),
         ("question", &meta.question),
     ] {
         if value.trim().is_empty() {
             problems.push(format!("kata.toml: `{field}` is empty"));
         }
+    }
+    if meta.source.is_some() {
+        problems.push(
+            "kata.toml: remove `source`: it names documents that are not in the repository"
+                .to_owned(),
+        );
     }
     problems.extend(manifest_problems(root, kata));
     problems.extend(readme_problems(kata));
