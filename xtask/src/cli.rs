@@ -100,6 +100,27 @@ pub enum Command {
         /// Write the report here instead of to standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// In a classroom copy: the digest of the manifest as handed out (the
+        /// grading workflow passes it); every kata is tampered if it differs.
+        #[arg(long, value_name = "SHA256")]
+        manifest_sha256: Option<String>,
+    },
+    /// For teachers: write a student template (no solutions, a grading
+    /// workflow with points per kata, a manifest of the files students must
+    /// not change) into a new directory.
+    Classroom {
+        /// The new directory to write the template into.
+        dir: PathBuf,
+        /// Which katas: numbers, ranges (25-33), slugs or track names,
+        /// separated by commas (default: all).
+        #[arg(long, value_name = "SELECTION")]
+        katas: Option<String>,
+        /// Leave out each kata's last hint, which nearly gives the answer.
+        #[arg(long)]
+        hold_back_last_hint: bool,
+        /// Points per level (default: basic=1,intermediate=2,advanced=3).
+        #[arg(long, value_name = "LEVEL=POINTS,…")]
+        points: Option<String>,
     },
 }
 
@@ -109,4 +130,6 @@ pub enum Format {
     Junit,
     /// A Markdown table, e.g. for a CI job summary.
     Markdown,
+    /// The result GitHub Classroom's grading reporter reads (base64 it).
+    Classroom,
 }

@@ -1,6 +1,7 @@
 //! One file per command, each with one `run` function.
 
 pub mod check;
+pub mod classroom;
 pub mod hint;
 pub mod list;
 pub mod next;

@@ -10,6 +10,7 @@
 
 pub mod cargo;
 pub mod children;
+pub mod classroom;
 pub mod cli;
 pub mod commands;
 pub mod failure;
@@ -86,6 +87,29 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             },
         ),
         Command::Python { katas, python } => python::run(&session, &katas, python.as_deref()),
-        Command::Report { format, output } => report::run(&mut session, format, output.as_deref()),
+        Command::Report {
+            format,
+            output,
+            manifest_sha256,
+        } => report::run(
+            &mut session,
+            format,
+            output.as_deref(),
+            manifest_sha256.as_deref(),
+        ),
+        Command::Classroom {
+            dir,
+            katas,
+            hold_back_last_hint,
+            points,
+        } => commands::classroom::run(
+            &session,
+            &commands::classroom::Options {
+                dir,
+                katas,
+                hold_back_last_hint,
+                points,
+            },
+        ),
     }
 }

@@ -68,6 +68,11 @@ struct Job {
 }
 
 pub fn run(session: &mut Session, options: &Options) -> Result<bool> {
+    if crate::classroom::is_copy(&session.root) {
+        anyhow::bail!(
+            "this is a classroom copy: verify proves katas sound with their solutions and pitfalls, which it leaves out. Run it in the maintainers' repository."
+        );
+    }
     let katas: Vec<Kata> = if options.katas.is_empty() {
         session.katas.clone()
     } else {
