@@ -140,6 +140,54 @@ async fn a_formatted_panic_message_is_kept() {
     );
 }
 
+/// A task that panics with a number, not a message.
+async fn encode() -> Result<(), String> {
+    sleep(secs(1)).await;
+    std::panic::panic_any(42_u32)
+}
+
+/// A panic whose payload is not text (`panic_any(42)`) is a failure all the
+/// same: it is reported, with the text `panic_message` gives it.
+#[tokio::test(start_paused = true)]
+async fn a_panic_without_a_text_message_is_still_reported() {
+    let (supervisor, mut failures) = supervisor();
+
+    supervisor.spawn("encoder", encode());
+    drop(supervisor);
+
+    assert_eq!(
+        recv_within_limit(&mut failures).await,
+        Some(panic("encoder", "a panic with a non-string payload")),
+        "a panic with no text is still a failure: report it, with what panic_message says"
+    );
+    assert_eq!(recv_within_limit(&mut failures).await, None);
+}
+
+/// A task may run for hours before it fails: its watcher waits as long as
+/// the task runs, and the failure is reported when it comes, an hour later.
+#[tokio::test(start_paused = true)]
+async fn a_failure_an_hour_later_is_still_reported() {
+    const HOUR: Duration = Duration::from_secs(3600);
+    let (supervisor, mut failures) = supervisor();
+    let start = Instant::now();
+
+    supervisor.spawn("hourly-sync", async {
+        sleep(HOUR).await;
+        Err::<(), _>("remote gone")
+    });
+    drop(supervisor);
+
+    let first = timeout(HOUR * 2, failures.recv())
+        .await
+        .expect("Failures::recv never answered");
+    assert_eq!(
+        first,
+        Some(error("hourly-sync", "remote gone")),
+        "a failure after an hour was lost: did the watcher stop waiting for its task?"
+    );
+    assert_eq!(start.elapsed(), HOUR, "reported late, or early");
+}
+
 /// A failure is reported when it happens, not when the tasks spawned before
 /// it have finished.
 #[tokio::test(start_paused = true)]
