@@ -471,6 +471,53 @@ mod tests {
         );
     }
 
+    /// A kata can pass and still hold a future nobody awaits: the warning
+    /// reaches the learner, in words.
+    #[test]
+    fn warnings_are_shown_with_their_source() {
+        let text = warnings(
+            Ui::plain(),
+            &["warning: unused implementer of `Future` that must be used".to_owned()],
+            "from the compiler on this kata",
+        );
+        assert!(
+            text.contains("warning: 1 warning from the compiler on this kata:"),
+            "{text}"
+        );
+        assert!(text.contains("unused implementer of `Future`"), "{text}");
+        assert_eq!(warnings(Ui::plain(), &[], "x"), "");
+    }
+
+    /// Failing tests are listed in the test file's order, not alphabetically:
+    /// the file goes from simple to subtle.
+    #[test]
+    fn tests_are_listed_in_the_order_of_the_test_file() {
+        let dir = std::env::temp_dir().join(format!("xtask-order-{}", std::process::id()));
+        let mut kata = kata(1, "a", "One");
+        kata.dir = dir.clone();
+        std::fs::create_dir_all(dir.join("tests")).unwrap();
+        std::fs::write(
+            dir.join("tests/a.rs"),
+            "#[test]\nfn zebra_first() {}\n#[test]\nfn alpha_second() {}\n",
+        )
+        .unwrap();
+        let tests = ["alpha_second", "zebra_first"]
+            .iter()
+            .map(|name| TestCase {
+                name: (*name).into(),
+                result: TestResult::Failed,
+                message: Some(format!(
+                    "thread '{name}' panicked at tests/a.rs:1:1:\n{name} failed"
+                )),
+            })
+            .collect();
+        let text = outcome_details(Ui::plain(), &kata, &Outcome::Failed { tests });
+        let zebra = text.find("── zebra_first ──").expect("zebra shown");
+        let alpha = text.find("── alpha_second ──").expect("alpha shown");
+        assert!(zebra < alpha, "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn a_timeout_names_the_unfinished_tests_and_the_likely_causes() {
         let outcome = Outcome::TimedOut {

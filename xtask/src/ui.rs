@@ -21,15 +21,21 @@ pub struct Ui {
 
 impl Ui {
     pub fn from_env() -> Ui {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-        let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
-        let stdout_tty = std::io::stdout().is_terminal();
-        let interactive = stdout_tty && std::io::stderr().is_terminal() && !dumb;
+        Ui::decide(Env {
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            dumb: std::env::var("TERM").is_ok_and(|t| t == "dumb"),
+            forced: std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+            stdout_tty: std::io::stdout().is_terminal(),
+            stderr_tty: std::io::stderr().is_terminal(),
+        })
+    }
+
+    fn decide(env: Env) -> Ui {
+        let interactive = env.stdout_tty && env.stderr_tty && !env.dumb;
         Ui {
-            color: !no_color && (forced || (stdout_tty && !dumb)),
+            color: !env.no_color && (env.forced || (env.stdout_tty && !env.dumb)),
             interactive,
-            progress_bar: interactive && !no_color,
+            progress_bar: interactive && !env.no_color,
         }
     }
 
@@ -78,6 +84,16 @@ impl Ui {
     }
 }
 
+/// What decides how output looks.
+#[derive(Debug, Clone, Copy, Default)]
+struct Env {
+    no_color: bool,
+    dumb: bool,
+    forced: bool,
+    stdout_tty: bool,
+    stderr_tty: bool,
+}
+
 /// A mark that reads without colour too.
 pub fn mark(status: Status) -> &'static str {
     match status {
@@ -86,5 +102,44 @@ pub fn mark(status: Status) -> &'static str {
         Status::DoesNotCompile => "✗",
         Status::TimedOut => "⧗",
         Status::NotChecked => "·",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TERMINAL: Env = Env {
+        no_color: false,
+        dumb: false,
+        forced: false,
+        stdout_tty: true,
+        stderr_tty: true,
+    };
+
+    #[test]
+    fn a_terminal_gets_colour_and_a_bar() {
+        let ui = Ui::decide(TERMINAL);
+        assert!(ui.color && ui.interactive && ui.progress_bar);
+    }
+
+    /// The README promises: never a bar (nor colour) with NO_COLOR.
+    #[test]
+    fn no_color_means_no_colour_and_no_bar_even_on_a_terminal() {
+        let ui = Ui::decide(Env {
+            no_color: true,
+            ..TERMINAL
+        });
+        assert!(!ui.color && !ui.progress_bar);
+        assert!(ui.interactive, "single keys in watch still make sense");
+    }
+
+    #[test]
+    fn a_pipe_gets_plain_text() {
+        let ui = Ui::decide(Env {
+            stdout_tty: false,
+            ..TERMINAL
+        });
+        assert!(!ui.color && !ui.interactive && !ui.progress_bar);
     }
 }
