@@ -503,11 +503,12 @@ mod tests {
         .unwrap();
         let tests = ["alpha_second", "zebra_first"]
             .iter()
-            .map(|name| TestCase {
+            .enumerate()
+            .map(|(line, name)| TestCase {
                 name: (*name).into(),
                 result: TestResult::Failed,
                 message: Some(format!(
-                    "thread '{name}' panicked at tests/a.rs:1:1:\n{name} failed"
+                    "thread '{name}' panicked at tests/a.rs:{line}:1:\n{name} failed"
                 )),
             })
             .collect();
