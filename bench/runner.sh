@@ -65,6 +65,39 @@ before=edit median "cargo xtask check why-async (after an edit)" cargo xtask che
 loop() { for p in $packages; do cargo test -q -p "$p" >/dev/null 2>&1 || true; done; }
 before=edit median "loop of cargo test -p per kata (one kata edited)" loop
 
+# The first check of each kata after `progress`: building one kata alone must
+# reuse what building all of them compiled (xtask/workspace-hack), so no
+# dependency is compiled again. Reported as the slowest over all katas.
+echo
+echo "First check of each kata after progress (an edit each; the slowest kata):"
+cargo xtask progress >/dev/null 2>&1 || true
+slowest=0; slowest_kata=
+for dir in katas/*/; do
+  lib=$dir/src/lib.rs; keep=$(mktemp); cp "$lib" "$keep"
+  printf '// bench %s\n' "$(date +%s%N)" >> "$lib"
+  start=$(date +%s%N)
+  cargo xtask check "$(basename "$dir")" >/dev/null 2>&1 || true
+  took=$(( ($(date +%s%N) - start) / 1000000 ))
+  cp "$keep" "$lib"; rm -f "$keep"
+  if [ "$took" -gt "$slowest" ]; then slowest=$took; slowest_kata=$(basename "$dir"); fi
+done
+printf '%-52s %6s ms   (%s)\n' "first check after progress, slowest kata" "$slowest" "$slowest_kata"
+
+# A warm `verify` with nothing changed reuses every verdict.
+if [ -d solutions ]; then
+  echo
+  cargo xtask verify >/dev/null 2>&1 || true
+  before= median "cargo xtask verify (nothing changed)" cargo xtask verify
+fi
+
+if [ -d solutions/32-call-later ]; then
+  echo
+  echo "Kata 32, 10 000 timers in one scheduler (the solution's own test):"
+  cargo test -q -p call-later-solution --no-run >/dev/null 2>&1
+  before= median "cargo test -p call-later-solution ten_thousand" \
+    cargo test -q -p call-later-solution ten_thousand
+fi
+
 if [ -d solutions/24-as-completed ]; then
   echo
   echo "Kata 24, completion-order streaming of 10 000 futures (the solution's own test):"
