@@ -5,6 +5,8 @@
 //! condition it waited for, and the instant a pending task finishes later
 //! tells whether it kept running meanwhile.
 
+use std::future::{Future, poll_fn};
+use std::pin::pin;
 use std::time::Duration;
 
 use anyhow::anyhow;
@@ -360,14 +362,100 @@ async fn timeout_returns_what_finished_and_what_did_not() {
     );
 }
 
-/// Waiting on no tasks returns at once, with nothing done and nothing pending.
+/// Waiting on no tasks returns at once, with nothing done and nothing pending,
+/// whatever `return_when` says.
 #[tokio::test(start_paused = true)]
 async fn waiting_on_no_tasks_returns_at_once() {
+    for return_when in [
+        ReturnWhen::FirstCompleted,
+        ReturnWhen::FirstException,
+        ReturnWhen::AllCompleted,
+    ] {
+        let start = Instant::now();
+
+        let waited = wait_within_limit(Vec::new(), return_when, None).await;
+
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "{return_when:?} on no tasks must return at once: nothing is left to finish"
+        );
+        assert!(waited.done.is_empty());
+        assert!(waited.pending.is_empty());
+    }
+}
+
+/// A timeout longer than the tasks changes nothing: `wait` returns when they are done.
+#[tokio::test(start_paused = true)]
+async fn a_timeout_that_is_not_reached_does_not_delay_wait() {
+    for return_when in [ReturnWhen::FirstCompleted, ReturnWhen::AllCompleted] {
+        let tasks = vec![ok_task("a", 100), ok_task("b", 200)];
+        let start = Instant::now();
+
+        let waited = wait_within_limit(tasks, return_when, Some(Duration::from_secs(3600))).await;
+
+        let expected = match return_when {
+            ReturnWhen::FirstCompleted => ms(100),
+            _ => ms(200),
+        };
+        assert_eq!(
+            start.elapsed(),
+            expected,
+            "{return_when:?} with a one-hour timeout should return when its condition \
+             holds, not sleep out the timeout"
+        );
+        for task in waited.pending {
+            finish(task).await;
+        }
+    }
+}
+
+/// A timeout of zero returns at once, with the tasks that had already finished in `done`.
+#[tokio::test(start_paused = true)]
+async fn a_zero_timeout_returns_at_once_with_what_has_finished() {
+    let tasks = vec![ok_task("a", 100), ok_task("b", 300)];
+    sleep(ms(200)).await;
     let start = Instant::now();
 
-    let waited = wait_within_limit(Vec::new(), ReturnWhen::AllCompleted, None).await;
+    let mut waited = wait_within_limit(tasks, ReturnWhen::AllCompleted, Some(Duration::ZERO)).await;
 
-    assert_eq!(start.elapsed(), Duration::ZERO);
-    assert!(waited.done.is_empty());
-    assert!(waited.pending.is_empty());
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "a zero timeout must not wait"
+    );
+    assert_eq!(
+        outcomes(&waited),
+        ["a"],
+        "\"a\" had finished before wait was called: it belongs in done, even with no time \
+         left (look at the handles before giving up on the deadline)"
+    );
+    assert_eq!(waited.pending.len(), 1, "\"b\" is still running");
+    assert_eq!(finish(waited.pending.remove(0)).await, "b");
+    assert_eq!(start.elapsed(), ms(100), "\"b\" should finish at 300 ms");
+}
+
+/// `wait` sleeps until a task finishes: it is not polled over and over meanwhile.
+#[tokio::test(start_paused = true)]
+async fn wait_sleeps_between_completions() {
+    let tasks = vec![ok_task("a", 100), ok_task("b", 200), ok_task("c", 300)];
+    let mut waiting = pin!(wait(tasks, ReturnWhen::AllCompleted, None));
+    let mut polls = 0;
+
+    let waited = timeout(
+        LIMIT,
+        poll_fn(|cx| {
+            polls += 1;
+            waiting.as_mut().poll(cx)
+        }),
+    )
+    .await
+    .expect("wait never returned");
+
+    assert_eq!(outcomes(&waited), ["a", "b", "c"]);
+    assert!(
+        polls <= 10,
+        "wait was polled {polls} times for three completions: it should sleep until a \
+         task finishes (each handle stores the waker), not check again and again"
+    );
 }
