@@ -229,3 +229,36 @@ async fn cancelling_the_fetch_cancels_every_part() {
         "dropping a JoinHandle detaches its task: the parts kept running after the fetch was cancelled"
     );
 }
+
+/// Dropped at any moment (before, between and after the parts' answers), the
+/// fetch leaves nothing running: the parts that had answered ended, the rest
+/// are cancelled.
+#[tokio::test(start_paused = true)]
+async fn cancelling_the_fetch_at_any_moment_stops_the_unfinished_parts() {
+    for cut in [ms(100), ms(350), ms(450)] {
+        let api = Arc::new(Api::new());
+
+        let outcome = timeout(cut, fetch_profile(Arc::clone(&api), 7)).await;
+        sleep(ms(1000)).await;
+
+        assert!(outcome.is_err(), "the fetch cannot finish within {cut:?}");
+        let mut expected: Vec<String> = [Part::User, Part::Posts, Part::Comments]
+            .into_iter()
+            .flat_map(|part| {
+                let ending = if part.latency() < cut {
+                    "end"
+                } else {
+                    "cancel"
+                };
+                [format!("start {part}"), format!("{ending} {part}")]
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(
+            sorted_events(&api),
+            expected,
+            "dropped after {cut:?}, the fetch should leave the parts that had answered \
+             ended and every other part cancelled"
+        );
+    }
+}
