@@ -3,10 +3,14 @@
 //! These are plain `#[test]` functions, not `#[tokio::test]`: `run` builds
 //! its own runtime, and a runtime cannot be started inside another one.
 //! Shutdown involves real OS threads, so the timing tests use real time
-//! (`std::time::Instant`) with generous margins, never exact equality.
+//! (`std::time::Instant`), measured from the moment the future ends, and
+//! prove what they can by the order of events: a "stuck" blocking job is
+//! released only after `run` has returned, so a `run` that waited for it
+//! could not have returned at all.
 
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use runtime_by_hand::run;
@@ -30,13 +34,63 @@ impl Journal {
     }
 }
 
-/// Records "task dropped" when it is dropped: the task's cleanup.
+/// Records "task dropped" when it is dropped: the task's cleanup. The
+/// cleanup takes 200 ms, so that a `run` that does not wait for it returns
+/// long before it is done.
 struct DropGuard(Journal);
 
 impl Drop for DropGuard {
     fn drop(&mut self) {
+        // 200 ms of cleanup: a wait on a channel nobody sends to.
+        let (_keep, never) = std_mpsc::channel::<()>();
+        let _ = never.recv_timeout(Duration::from_millis(200));
         self.0.record("task dropped");
     }
+}
+
+/// Calls `run` with a future that leaves a blocking job stuck (as a read
+/// from stdin would), and returns how long `run` took to shut down: from the
+/// moment the future ended to the moment `run` returned.
+///
+/// The job is released as soon as `run` returns, or, for a `run` that waits
+/// for it without a bound, by a watchdog `give_up` after the future ended:
+/// that `run` then returns only after `give_up`, and the test fails instead
+/// of hanging.
+fn shutdown_time_with_a_stuck_job(bound: Duration, give_up: Duration) -> Duration {
+    let (release, released) = std_mpsc::channel::<()>();
+    let (ended, future_ended) = std_mpsc::channel::<Instant>();
+    let (returned, run_returned) = std_mpsc::channel::<()>();
+    let watchdog = thread::spawn(move || {
+        let ended_at = future_ended.recv().ok();
+        if ended_at.is_some() {
+            let _ = run_returned.recv_timeout(give_up);
+        }
+        // Dropping the sender releases the job.
+        drop(release);
+        ended_at
+    });
+
+    run(
+        async move {
+            let (started, has_started) = oneshot::channel();
+            tokio::task::spawn_blocking(move || {
+                let _ = started.send(());
+                // Stuck until released: nothing is ever sent, so `recv`
+                // returns only when the sender is dropped.
+                let _ = released.recv();
+            });
+            has_started.await.expect("the blocking job started");
+            ended.send(Instant::now()).expect("the watchdog is waiting");
+        },
+        bound,
+    );
+    let returned_at = Instant::now();
+    let _ = returned.send(());
+    let ended_at = watchdog
+        .join()
+        .expect("the watchdog does not panic")
+        .expect("the future ran to its end");
+    returned_at - ended_at
 }
 
 /// `run` returns what the future returns.
@@ -92,8 +146,8 @@ fn tasks_spawned_inside_run_run() {
 }
 
 /// A background task still running when the future returns is dropped at
-/// shutdown: its cleanup runs before `run` returns, and `run` does not wait
-/// for the task to finish its hour-long sleep.
+/// shutdown: its cleanup (200 ms of it) has run by the time `run` returns,
+/// and `run` does not wait for the task to finish its hour-long sleep.
 #[test]
 fn background_tasks_left_running_are_dropped_at_shutdown() {
     let journal = Journal::default();
@@ -118,7 +172,8 @@ fn background_tasks_left_running_are_dropped_at_shutdown() {
     assert_eq!(
         journal.entries(),
         ["task started", "task dropped"],
-        "the background task was not dropped by the time run returned: was the runtime shut down at all?"
+        "the background task was not dropped by the time run returned: was the runtime \
+         shut down at all, and did run wait (up to the bound) for the shutdown to finish?"
     );
     assert!(
         start.elapsed() < Duration::from_secs(2),
@@ -156,32 +211,73 @@ fn shutdown_lets_a_short_blocking_job_finish() {
     );
 }
 
-/// A stuck blocking job cannot hold shutdown for longer than its bound.
+/// A stuck blocking job is given the whole bound (400 ms here) before `run`
+/// gives up on it: the bound is the caller's, not a guess of `run`'s.
 #[test]
-fn shutdown_never_waits_longer_than_its_bound() {
-    let bound = Duration::from_millis(200);
-    // The stuck job waits for this release, or 5 s at most, so that a wrong
-    // answer makes this test slow and failing rather than hung for ever.
-    let (release, released) = std_mpsc::channel::<()>();
-    let start = Instant::now();
+fn a_stuck_blocking_job_is_given_the_whole_bound() {
+    let bound = Duration::from_millis(400);
 
-    run(
-        async move {
-            let (started, has_started) = oneshot::channel();
-            tokio::task::spawn_blocking(move || {
-                let _ = started.send(());
-                let _ = released.recv_timeout(Duration::from_secs(5));
-            });
-            has_started.await.expect("the blocking job started");
-        },
-        bound,
-    );
-    let took = start.elapsed();
-    let _ = release.send(());
+    let took = shutdown_time_with_a_stuck_job(bound, bound + Duration::from_millis(400));
 
     assert!(
-        took < Duration::from_millis(1500),
-        "run took {took:?} with a stuck blocking job and a {bound:?} bound: shutdown must give up after the bound"
+        took >= bound,
+        "run shut down in {took:?} with a stuck blocking job and a {bound:?} bound: \
+         it must wait for blocking jobs up to the bound it was given, not less"
+    );
+}
+
+/// A stuck blocking job cannot hold shutdown for longer than its bound: with
+/// a bound of 50 ms, `run` returns while the job is still stuck, well within
+/// 450 ms. (The job is released only after `run` returns, or after 450 ms.)
+#[test]
+fn shutdown_never_waits_longer_than_its_bound() {
+    let bound = Duration::from_millis(50);
+    let give_up = Duration::from_millis(450);
+
+    let took = shutdown_time_with_a_stuck_job(bound, give_up);
+
+    assert!(
+        took < give_up,
+        "run took {took:?} to shut down with a stuck blocking job and a {bound:?} bound: \
+         it waited for the job (until it was released) instead of giving up after the \
+         bound it was given"
+    );
+}
+
+/// `run` inside a runtime panics, as documented (and as `asyncio.run`
+/// refuses to start inside a running loop).
+#[test]
+fn run_panics_inside_a_runtime() {
+    let outer = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime builds");
+
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        outer.block_on(async { run(async { 1 }, BOUND) })
+    }));
+
+    assert!(
+        outcome.is_err(),
+        "run returned inside another runtime: it must panic there, as block_on does"
+    );
+}
+
+/// The runtime has as many workers as the one `#[tokio::main]` builds: one
+/// per CPU core, the builder's default.
+#[test]
+fn run_keeps_the_default_number_of_workers() {
+    let default_workers = tokio::runtime::Builder::new_multi_thread()
+        .build()
+        .expect("a runtime builds")
+        .metrics()
+        .num_workers();
+
+    let workers = run(async { Handle::current().metrics().num_workers() }, BOUND);
+
+    assert_eq!(
+        workers, default_workers,
+        "#[tokio::main] keeps the builder's default number of workers (one per core): \
+         do not set worker_threads"
     );
 }
 
