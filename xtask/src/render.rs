@@ -259,6 +259,8 @@ fn failures(ui: Ui, kata: &Kata, tests: &[TestCase]) -> String {
         }
     }
     let mut said_once: Vec<&str> = Vec::new();
+    // Whether some test gave up waiting (its own timeout on the paused clock).
+    let mut gave_up = false;
     for (location, stopped) in places.iter().filter(|(_, t)| t.len() > 1) {
         let panic = own_panic(stopped[0]).expect("grouped by their panic");
         out += &format!(
@@ -275,6 +277,7 @@ fn failures(ui: Ui, kata: &Kata, tests: &[TestCase]) -> String {
                 "That is a `todo!()` of the skeleton: replace it with your code ({location}).\n"
             ));
         }
+        gave_up |= panic.is_test_timeout();
         let names: Vec<&str> = stopped.iter().map(|t| t.name.as_str()).collect();
         out += &ui.dim(format!("({})\n", names.join(", ")));
         said_once.extend(names);
@@ -288,14 +291,15 @@ fn failures(ui: Ui, kata: &Kata, tests: &[TestCase]) -> String {
         out += &format!("\n{}\n", ui.bold(format!("── {} ──", test.name)));
         out += &failure::arrange(test.message.as_deref().unwrap_or(""), &test.name);
         out.push('\n');
-        if own_panic(test).is_some_and(|p| p.is_test_timeout()) {
-            out += &ui.yellow(
-                "This test gave up waiting: its own timeout ran out on tokio's paused clock, \
-                 where a hang costs no real time. Likely causes:\n",
-            );
-            for cause in TIMEOUT_CAUSES {
-                out += &format!("  - {cause}\n");
-            }
+        gave_up |= own_panic(test).is_some_and(|p| p.is_test_timeout());
+    }
+    if gave_up {
+        out += &ui.yellow(
+            "\nA test gave up waiting: its own timeout ran out on tokio's paused clock, \
+             where a hang costs no real time. Likely causes:\n",
+        );
+        for cause in TIMEOUT_CAUSES {
+            out += &format!("  - {cause}\n");
         }
     }
     if alone.len() > SHOWN_FAILURES {
