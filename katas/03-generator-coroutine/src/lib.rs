@@ -78,7 +78,8 @@ impl Calculator {
     /// [`CalcError::Closed`] if it was already closed.
     pub async fn close(&self) -> Result<History, CalcError> {
         // TODO: the actor replies with its history and then *ends*, so that
-        // later calls fail at once instead of waiting for a reply.
+        // later calls fail at once instead of waiting for a reply: it closes
+        // its mailbox and drops every request still in it before returning.
         todo!("close {self:?}")
     }
 }

@@ -13,9 +13,9 @@
 //! - The channel is FIFO and there is a single consumer, so requests are
 //!   handled one at a time, in the order they were sent: the state needs no
 //!   lock at all.
-//! - Closing ends the task, which drops the receiver. From then on every
-//!   request fails *at once* with [`CalcError::Closed`], instead of waiting for
-//!   a reply that will never come.
+//! - Closing closes the mailbox, drops whatever is still in it, and ends the
+//!   task. From then on every request fails *at once* with
+//!   [`CalcError::Closed`], instead of waiting for a reply that will never come.
 
 // The given code lives once, in the kata's crate: the solution uses the very
 // same file, so the two cannot drift.
@@ -117,10 +117,10 @@ impl Calculator {
     /// Sends one request and waits for its reply.
     ///
     /// Both ways a closed actor can show itself become [`CalcError::Closed`]:
-    /// the mailbox refuses the request because the receiver is gone, or the
-    /// request was still queued when the actor stopped, so its reply sender
-    /// was dropped unanswered. Neither can hang: a dropped receiver or sender
-    /// is noticed at once.
+    /// the mailbox refuses the request because it is closed, or the request
+    /// got in before that and the actor dropped it unanswered, with its reply
+    /// sender. Neither can hang: the actor drops every request it does not
+    /// answer (see the end of [`run`]), and a dropped sender is noticed at once.
     async fn call<T>(
         &self,
         request: impl FnOnce(oneshot::Sender<T>) -> Command,
@@ -165,11 +165,25 @@ async fn run(mut mailbox: mpsc::Receiver<Command>) {
             }
             Command::Close { reply } => {
                 let _ = reply.send(history);
-                // Leaving the loop drops `mailbox`: requests still queued lose
-                // their reply senders, and later ones are refused by `send`.
-                // Both become `CalcError::Closed` in `call`.
-                return;
+                break;
             }
         }
+    }
+
+    // Closed (or every handle is gone). First refuse new requests: `send`
+    // fails from now on, which `call` turns into `CalcError::Closed`.
+    mailbox.close();
+    // Then drain what is already in the mailbox, until `recv` says it is
+    // empty *and* no sender is half-way through a send. Dropping each request
+    // drops its reply sender unanswered, so its caller gets `Closed` too.
+    //
+    // Why not simply return and let the receiver drop? Dropping it drains the
+    // mailbox once, but a caller on another thread that had already reserved
+    // room (inside `Sender::send`) can push its request just after that
+    // drain. Nothing would ever drop that request, since the channel lives on
+    // while any handle does, and its caller would wait for its reply forever.
+    // `recv` after `close` waits for such a send to land, so nothing is left.
+    while let Some(request) = mailbox.recv().await {
+        drop(request);
     }
 }
