@@ -15,12 +15,15 @@ use std::time::Duration;
 /// `(name, value)`.
 ///
 /// Attempt `i` (counting from 0) is started `i × stagger` after the call,
-/// unless a success has arrived by then; with a zero `stagger` all start at
-/// once. A failed attempt is skipped and the others go on. As soon as one
-/// succeeds, every other attempt is cancelled: by the time this returns,
-/// none of them is still running and their cleanup has run. If every
-/// attempt fails, returns all the errors, with their names, in the order the
-/// attempts failed.
+/// unless a success has arrived by then (a success at that very instant
+/// included); with a zero `stagger` all start at once, and a turn too far
+/// away for the clock to represent (`Duration::MAX`) never comes. A failed
+/// attempt is skipped and the others go on. As soon as one succeeds, every
+/// other attempt is cancelled: by the time this returns, none of them is
+/// still running and their cleanup has run. If every attempt that was
+/// started fails, returns all the errors, with their names, in the order the
+/// attempts failed. Dropping the returned future cancels every attempt in
+/// the same way.
 pub async fn first_success<T, E, F>(
     attempts: Vec<(String, F)>,
     stagger: Duration,
@@ -30,12 +33,15 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    // TODO: give attempt i a start time of `now + i x stagger` and make it
-    // wait for it (a future does nothing until polled, so waiting first
-    // means "not started yet"); drive all attempts together and take their
-    // results in the order they complete (`futures::stream::FuturesUnordered`
-    // is one way); skip and remember errors; on the first success make sure
-    // every other attempt is stopped before returning.
+    // TODO: keep the attempts not yet sent in order (a future does nothing
+    // until polled, so one left there has not started), and drive the sent
+    // ones together, taking their results in the order they complete
+    // (`futures::stream::FuturesUnordered` is one way). Attempt i is due at
+    // `now + i x stagger`, from one clock reading. Wait for whichever comes
+    // first, a completion or the next turn (`tokio::select!`), and when
+    // both come at the same instant, the completion first. Skip and
+    // remember errors; on the first success make sure every other attempt
+    // is stopped before returning.
     todo!(
         "race {} attempts started {stagger:?} apart, first success wins",
         attempts.len()

@@ -105,21 +105,33 @@ fn attempt(
     millis: u64,
     ok: bool,
 ) -> (String, impl Future<Output = Answer> + Send + 'static) {
+    named(probe, name, name, millis, ok)
+}
+
+/// Like [`attempt`], but the attempt is called `name` while the log and
+/// its answer say `label`: several attempts may share one name.
+fn named(
+    probe: &Probe,
+    label: &'static str,
+    name: &str,
+    millis: u64,
+    ok: bool,
+) -> (String, impl Future<Output = Answer> + Send + 'static) {
     let probe = probe.clone();
     let work = async move {
         let mut guard = CancelGuard {
-            name,
+            name: label,
             probe: probe.clone(),
             completed: false,
         };
-        probe.record(Event::Started(name, probe.start.elapsed()));
+        probe.record(Event::Started(label, probe.start.elapsed()));
         sleep(ms(millis)).await;
         guard.completed = true;
-        probe.record(Event::Completed(name, probe.start.elapsed()));
+        probe.record(Event::Completed(label, probe.start.elapsed()));
         if ok {
-            Ok(format!("{name} answer"))
+            Ok(format!("{label} answer"))
         } else {
-            Err(format!("{name} failed"))
+            Err(format!("{label} failed"))
         }
     };
     (name.to_owned(), work)
@@ -342,4 +354,195 @@ async fn no_attempts_is_an_empty_failure() {
 
     assert_eq!(outcome, Err(vec![]));
     assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// A backup whose turn comes at the very instant a success arrives is not
+/// sent: the success arrived "by then". Checked with the winner's answer
+/// both before and after the backup's timer was set.
+#[tokio::test(start_paused = true)]
+async fn a_backup_due_as_a_success_arrives_is_never_sent() {
+    let probe = Probe::new();
+    let attempts = vec![
+        attempt(&probe, "primary", 200, OK),
+        attempt(&probe, "backup", 100, OK),
+    ];
+    let outcome = race(attempts, ms(200)).await;
+    assert_eq!(outcome, winner("primary"));
+    assert_eq!(
+        probe.started(),
+        [Event::Started("primary", ms(0))],
+        "the primary answered at 200 ms, the moment the backup was due: \
+         the backup must not be sent"
+    );
+
+    let probe = Probe::new();
+    let attempts = vec![
+        attempt(&probe, "primary", 5000, OK),
+        attempt(&probe, "backup-1", 200, OK),
+        attempt(&probe, "backup-2", 100, OK),
+    ];
+    let outcome = race(attempts, ms(200)).await;
+    assert_eq!(outcome, winner("backup-1"));
+    assert_eq!(
+        probe.started(),
+        [
+            Event::Started("backup-1", ms(200)),
+            Event::Started("primary", ms(0)),
+        ],
+        "backup-1 answered at 400 ms, the moment backup-2 was due: \
+         backup-2 must not be sent"
+    );
+}
+
+/// Names are labels, not keys: attempts that share a name are raced
+/// separately, and every loser among them is cancelled by the return.
+#[tokio::test(start_paused = true)]
+async fn attempts_sharing_a_name_are_each_cancelled() {
+    let probe = Probe::new();
+    let attempts = vec![
+        named(&probe, "first", "replica", 3000, OK),
+        named(&probe, "second", "replica", 1000, OK),
+        named(&probe, "third", "replica", 2000, OK),
+    ];
+
+    let outcome = race(attempts, Duration::ZERO).await;
+
+    assert_eq!(
+        outcome,
+        Ok(("replica".to_owned(), "second answer".to_owned()))
+    );
+    assert_eq!(
+        probe.cancelled(),
+        [
+            Event::Cancelled("first", ms(1000)),
+            Event::Cancelled("third", ms(1000)),
+        ],
+        "two attempts were both called \"replica\": each loser must be \
+         cancelled by the time the winner is returned"
+    );
+    sleep(ms(60_000)).await;
+    assert_eq!(probe.completed(), [Event::Completed("second", ms(1000))]);
+}
+
+/// Attempts that share a name each keep their own error when all fail.
+#[tokio::test(start_paused = true)]
+async fn attempts_sharing_a_name_each_keep_their_error() {
+    let probe = Probe::new();
+    let attempts = vec![
+        named(&probe, "first", "replica", 3000, FAILS),
+        named(&probe, "second", "replica", 1000, FAILS),
+        named(&probe, "third", "replica", 2000, FAILS),
+    ];
+
+    let outcome = race(attempts, Duration::ZERO).await;
+
+    let error = |label: &str| ("replica".to_owned(), format!("{label} failed"));
+    assert_eq!(
+        outcome,
+        Err(vec![error("second"), error("third"), error("first")]),
+        "three attempts called \"replica\" failed: all three errors are \
+         wanted, in the order they failed"
+    );
+}
+
+/// Dropping the race itself (a timeout around it, say) cancels every
+/// attempt on the spot, whichever `.await` the race was at: each started
+/// attempt's cleanup has run when the drop is done, and nothing starts or
+/// completes afterwards.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_race_cancels_every_attempt_at_every_await() {
+    // primary: 0..250 ms, fails; backup-1: 200..800 ms, succeeds;
+    // backup-2: 400..1400 ms. Dropped at each of these instants:
+    for drop_at in [0, 100, 200, 250, 300, 400, 500, 799] {
+        let probe = Probe::new();
+        let attempts = vec![
+            attempt(&probe, "primary", 250, FAILS),
+            attempt(&probe, "backup-1", 600, OK),
+            attempt(&probe, "backup-2", 1000, OK),
+        ];
+
+        let dropped = timeout(ms(drop_at), first_success(attempts, ms(200))).await;
+
+        assert!(
+            dropped.is_err(),
+            "the race must still be running at {drop_at} ms"
+        );
+        let finished = |name| {
+            probe
+                .completed()
+                .iter()
+                .any(|event| matches!(event, Event::Completed(done, _) if *done == name))
+        };
+        let expected: Vec<Event> = probe
+            .started()
+            .iter()
+            .filter_map(|event| match event {
+                Event::Started(name, _) if !finished(*name) => {
+                    Some(Event::Cancelled(name, ms(drop_at)))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            probe.cancelled(),
+            expected,
+            "the race was dropped at {drop_at} ms: every attempt still running \
+             must have been dropped with it, before the drop returned"
+        );
+        let before = probe.log.lock().unwrap().clone();
+        sleep(ms(60_000)).await;
+        let after = probe.log.lock().unwrap().clone();
+        assert_eq!(
+            after, before,
+            "the race was dropped at {drop_at} ms, but attempts went on after it"
+        );
+    }
+}
+
+/// A stagger of `Duration::MAX` puts every backup's turn beyond what the
+/// clock can reach: the primary races alone, and nothing panics.
+#[tokio::test(start_paused = true)]
+async fn a_stagger_of_duration_max_never_sends_a_backup() {
+    let probe = Probe::new();
+    let attempts = vec![
+        attempt(&probe, "primary", 1000, OK),
+        attempt(&probe, "backup-1", 100, OK),
+        attempt(&probe, "backup-2", 100, OK),
+    ];
+
+    let outcome = race(attempts, Duration::MAX).await;
+
+    assert_eq!(outcome, winner("primary"));
+    assert_eq!(probe.start.elapsed(), ms(1000));
+    assert_eq!(probe.started(), [Event::Started("primary", ms(0))]);
+}
+
+/// The race sleeps between events: it is woken when an attempt completes
+/// or a backup is due, not checked on a timer or in a loop.
+#[tokio::test(start_paused = true)]
+async fn the_race_sleeps_between_events() {
+    let probe = Probe::new();
+    let attempts = vec![
+        attempt(&probe, "primary", 1000, FAILS),
+        attempt(&probe, "backup-1", 900, FAILS),
+        attempt(&probe, "backup-2", 1600, OK),
+    ];
+    let mut polls = 0;
+    let mut racing = std::pin::pin!(first_success(attempts, ms(200)));
+    let counted = std::future::poll_fn(|cx| {
+        polls += 1;
+        racing.as_mut().poll(cx)
+    });
+
+    let outcome = timeout(LIMIT, counted)
+        .await
+        .expect("first_success never returned");
+
+    assert_eq!(outcome, winner("backup-2"));
+    assert_eq!(probe.start.elapsed(), ms(2000));
+    assert!(
+        polls <= 20,
+        "the race was polled {polls} times for 2 s with five events \
+         (three starts, two failures) and a winner: it polls or sleeps in a loop"
+    );
 }
