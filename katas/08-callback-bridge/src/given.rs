@@ -19,10 +19,18 @@ pub enum Behaviour {
     DropsCallback,
     /// Keeps the callback for ever and never calls it (the lookup is stuck).
     NeverCalls,
+    /// Calls the callback at once, on the caller's thread, before `lookup`
+    /// returns (an answer the library had cached).
+    CallsAtOnce,
+    /// Keeps the callback, on no thread of its own, until
+    /// [`LegacyClient::release`] calls it: the answer comes when someone else
+    /// says so (an event, a message from another part of the program).
+    WaitsForRelease,
 }
 
 /// A callback-based client from an old library: each `lookup` answers on a
-/// thread of its own, after a delay, by calling the callback it was given.
+/// thread of its own, after a delay, by calling the callback it was given
+/// (unless its [`Behaviour`] says otherwise).
 pub struct LegacyClient {
     delay: Duration,
     behaviour: Behaviour,
@@ -43,6 +51,8 @@ struct Inner {
     threads: Mutex<Vec<JoinHandle<()>>>,
     /// The callbacks kept by [`Behaviour::NeverCalls`].
     stuck: Mutex<Vec<Callback>>,
+    /// The callbacks kept by [`Behaviour::WaitsForRelease`], with their keys.
+    held: Mutex<Vec<(String, Callback)>>,
 }
 
 impl LegacyClient {
@@ -57,7 +67,9 @@ impl LegacyClient {
     }
 
     /// Starts a lookup of `key` and returns at once. After the delay, a new OS
-    /// thread calls `callback` with `"value of {key}"` (see [`Behaviour`]).
+    /// thread calls `callback` with `"value of {key}"`; [`Behaviour`] says how
+    /// else it may treat the callback (call it twice, drop it, keep it, call
+    /// it before returning, or keep it until [`release`](Self::release)).
     pub fn lookup<F>(&self, key: &str, mut callback: F)
     where
         F: FnMut(String) + Send + 'static,
@@ -66,6 +78,22 @@ impl LegacyClient {
         let (delay, behaviour, inner) = (self.delay, self.behaviour, Arc::clone(&self.inner));
         let now = inner.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         inner.peak_in_flight.fetch_max(now, Ordering::SeqCst);
+        match behaviour {
+            Behaviour::CallsAtOnce => {
+                inner.in_flight.fetch_sub(1, Ordering::SeqCst);
+                callback(format!("value of {key}"));
+                return;
+            }
+            Behaviour::WaitsForRelease => {
+                inner
+                    .held
+                    .lock()
+                    .expect("no thread panics while holding the lock")
+                    .push((key, Box::new(callback)));
+                return;
+            }
+            _ => {}
+        }
         let thread = std::thread::spawn(move || {
             // A legacy library blocking its own thread: this is not async code.
             #[allow(clippy::disallowed_methods, reason = "a plain OS thread, not a task")]
@@ -83,6 +111,9 @@ impl LegacyClient {
                     .lock()
                     .expect("no thread panics while holding the lock")
                     .push(Box::new(callback)),
+                Behaviour::CallsAtOnce | Behaviour::WaitsForRelease => {
+                    unreachable!("answered without a thread, above")
+                }
             }
         });
         self.inner
@@ -90,6 +121,26 @@ impl LegacyClient {
             .lock()
             .expect("no thread panics while holding the lock")
             .push(thread);
+    }
+
+    /// Answers every lookup kept by [`Behaviour::WaitsForRelease`]: calls each
+    /// callback once, on the calling thread, with `"value of {key}"`, and
+    /// returns how many it called. (A callback that panics panics here.)
+    pub fn release(&self) -> usize {
+        // Taken out of the lock first: a callback may start another lookup.
+        let held = std::mem::take(
+            &mut *self
+                .inner
+                .held
+                .lock()
+                .expect("no thread panics while holding the lock"),
+        );
+        let released = held.len();
+        for (key, mut callback) in held {
+            self.inner.in_flight.fetch_sub(1, Ordering::SeqCst);
+            callback(format!("value of {key}"));
+        }
+        released
     }
 
     /// The most lookups that were in flight at the same time.
