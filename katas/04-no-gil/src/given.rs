@@ -38,6 +38,8 @@ pub struct ChunkRun {
 pub struct Job {
     items: u64,
     cost_per_item: Duration,
+    /// An item whose chunk panics instead of finishing, if any.
+    failing_item: Option<u64>,
     runs: Mutex<Vec<ChunkRun>>,
 }
 
@@ -47,7 +49,18 @@ impl Job {
         Self {
             items,
             cost_per_item,
+            failing_item: None,
             runs: Mutex::default(),
+        }
+    }
+
+    /// A job like [`Job::new`] in which the chunk that contains `item` panics
+    /// with the message `"item {item} cannot be computed"` instead of
+    /// finishing: what a bug in real number crunching looks like.
+    pub fn with_a_failing_item(items: u64, cost_per_item: Duration, item: u64) -> Self {
+        Self {
+            failing_item: Some(item),
+            ..Self::new(items, cost_per_item)
         }
     }
 
@@ -62,13 +75,17 @@ impl Job {
     /// (spinning, never sleeping) for about `cost_per_item` × the chunk's length.
     ///
     /// # Panics
-    /// If the range reaches past the job's items.
+    /// If the range reaches past the job's items, or if it holds the failing
+    /// item of a job made by [`Job::with_a_failing_item`].
     pub fn run_chunk(&self, range: Range<u64>) -> u64 {
         assert!(
             range.end <= self.items,
             "chunk {range:?} is outside the job's items 0..{}",
             self.items
         );
+        if let Some(item) = self.failing_item.filter(|item| range.contains(item)) {
+            panic!("item {item} cannot be computed");
+        }
         let started = Instant::now();
         let sum = range.clone().map(item_value).sum();
         // Burn the CPU until the chunk's cost is paid: a busy loop, like real

@@ -147,6 +147,35 @@ async fn an_empty_job_sums_to_zero() {
     assert_eq!(within_limit(parallel_sum(job, 4)).await, 0);
 }
 
+/// A chunk that panics makes `parallel_sum` panic, with the chunk's own
+/// message (its `# Panics` section), rather than return a sum without it.
+#[tokio::test]
+async fn a_failing_chunk_passes_its_panic_on() {
+    let job = Arc::new(Job::with_a_failing_item(100, Duration::ZERO, 42));
+
+    // In a task of its own, so that its panic can be looked at.
+    let outcome = within_limit(tokio::spawn(parallel_sum(job, 4))).await;
+
+    let panic = match outcome {
+        Ok(sum) => panic!(
+            "parallel_sum returned {sum} although the chunk holding item 42 panicked: \
+             a failed chunk must not be dropped from the sum"
+        ),
+        Err(error) => error.into_panic(),
+    };
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
+    assert!(
+        message.contains("item 42 cannot be computed"),
+        "parallel_sum panicked with {message:?}, which hides what went wrong: pass the \
+         chunk's panic on (`resume_unwind(error.into_panic())`, or at least unwrap the \
+         `JoinError`, whose message carries it)"
+    );
+}
+
 /// The chunks actually run cover every item exactly once.
 #[tokio::test]
 async fn every_item_is_computed_exactly_once() {
