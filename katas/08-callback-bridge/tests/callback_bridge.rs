@@ -17,6 +17,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use callback_bridge::{Behaviour, BridgeError, LegacyClient, lookup};
+use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
 /// A guard around every lookup: a hang fails here instead of stalling the run.
@@ -40,6 +41,20 @@ async fn guarded_lookup(
         .expect("lookup never returned")
 }
 
+/// Spawns a task that answers the client's held lookups (`release`) after
+/// `after`, and returns how many it answered. On the test's current-thread
+/// runtime it runs only once the test's own task waits, so only if the
+/// lookups leave the thread free.
+fn release_later(client: &Arc<LegacyClient>, after: Duration) -> JoinHandle<usize> {
+    let client = Arc::clone(client);
+    tokio::spawn(async move {
+        if !after.is_zero() {
+            tokio::time::sleep(after).await;
+        }
+        client.release()
+    })
+}
+
 /// The value the legacy callback receives is what the async lookup returns.
 #[tokio::test]
 async fn a_lookup_returns_the_value_its_callback_receives() {
@@ -61,11 +76,7 @@ async fn ten_lookups_wait_together() {
         Behaviour::WaitsForRelease,
     ));
     let keys: Vec<String> = (0..10).map(|i| format!("key{i}")).collect();
-    // Runs only once the test's own task waits: after the lookups started.
-    let releaser = tokio::spawn({
-        let client = Arc::clone(&client);
-        async move { client.release() }
-    });
+    let releaser = release_later(&client, Duration::ZERO);
 
     let values = timeout(
         GUARD,
@@ -99,10 +110,7 @@ async fn other_tasks_keep_running_while_a_lookup_waits() {
         Duration::ZERO,
         Behaviour::WaitsForRelease,
     ));
-    let other_task = tokio::spawn({
-        let client = Arc::clone(&client);
-        async move { client.release() }
-    });
+    let other_task = release_later(&client, Duration::ZERO);
 
     let value = guarded_lookup(&client, "slow", ms(100)).await;
 
@@ -235,13 +243,7 @@ async fn a_waiting_lookup_is_polled_only_when_its_answer_comes() {
         Duration::ZERO,
         Behaviour::WaitsForRelease,
     ));
-    let releaser = tokio::spawn({
-        let client = Arc::clone(&client);
-        async move {
-            tokio::time::sleep(ms(200)).await;
-            client.release()
-        }
-    });
+    let releaser = release_later(&client, ms(200));
 
     let counted = CountPolls {
         inner: Box::pin(lookup(&client, "patient", GENEROUS_LIMIT)),
