@@ -19,12 +19,15 @@ pub use given::ShutdownReport;
 use std::time::Duration;
 
 /// A registry of named background tasks: spawn and forget, yet list them and
-/// shut them down cleanly later.
+/// shut them down cleanly later. It is `Send + Sync`: tasks on any thread may
+/// share it (in an `Arc`) and call [`spawn`](Self::spawn) and
+/// [`running`](Self::running) at the same time.
 #[derive(Debug)]
 pub struct Registry {
     // TODO: the books you need. For each task: a way to wait for it, a way to
     // abort it, and its name (names may repeat). `spawn` and `running` take
-    // `&self`, so the books need interior mutability.
+    // `&self`, so the books need interior mutability, and they may be called
+    // from several threads at once: change the books under ONE lock per call.
 }
 
 impl Registry {
@@ -65,13 +68,19 @@ impl Registry {
     /// Shuts the registry down: waits up to `grace` for every task to end on
     /// its own, then aborts those still running and waits until they have
     /// stopped. Returns as soon as every task has ended; never later than
-    /// `grace`, plus the moment the aborted tasks take to be dropped.
+    /// `grace`, plus the moment the aborted tasks take to be dropped. A task
+    /// that panics has ended (it is reported as finished). A `grace` too long
+    /// for the clock (`Duration::MAX`) means no deadline at all. Dropping the
+    /// returned future part-way stops every task still running, all the same.
     pub async fn shutdown(self, grace: Duration) -> ShutdownReport {
         // TODO: wait for the tasks one by one, all under ONE deadline
-        // (`Instant::now() + grace`); put each that ends in `finished`. When
-        // the deadline passes, abort the rest, and wait for each of them to
-        // end before returning: abort only asks. Tasks that ended before the
-        // call belong in neither list.
+        // (`Instant::now().checked_add(grace)`: `None` means no deadline);
+        // put each that ends in `finished`, a panicked one too. When the
+        // deadline passes, abort the rest, and wait for each of them to end
+        // before returning: abort only asks. Tasks that ended before the
+        // call belong in neither list. If this future is dropped part-way,
+        // whatever holds the handles is dropped with it: make sure that
+        // stops the tasks rather than detaching them.
         todo!("shut down {self:?} within {grace:?}")
     }
 }

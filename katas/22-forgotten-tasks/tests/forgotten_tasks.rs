@@ -310,3 +310,296 @@ async fn a_zero_grace_period_aborts_everything_at_once() {
     }
     assert_eq!(alive_tasks(), 0, "a task is still alive after shutdown");
 }
+
+/// A task that panics while shutdown waits for it has ended: it is reported
+/// as finished, and its panic does not escape into the shutdown.
+#[tokio::test(start_paused = true)]
+async fn a_task_that_panics_during_the_grace_period_counts_as_finished() {
+    let log = Log::new();
+    let registry = Registry::new();
+    registry.spawn("steady", job(&log, "steady", secs(2)));
+    registry.spawn("crasher", async {
+        sleep(secs(1)).await;
+        panic!("crasher failed on purpose (this message is expected)");
+    });
+
+    let report = shutdown_within_limit(registry, secs(5)).await;
+
+    assert_eq!(
+        report,
+        ShutdownReport {
+            finished: names(&["crasher", "steady"]),
+            aborted: vec![],
+        },
+        "a task that panicked ended within the grace period: it belongs in `finished`"
+    );
+}
+
+/// A grace of `Duration::MAX` means "as long as it takes": shutdown waits
+/// for every task (an hour here), aborts nothing, and does not panic on a
+/// deadline beyond the clock.
+#[tokio::test(start_paused = true)]
+async fn a_grace_of_duration_max_waits_for_every_task() {
+    let log = Log::new();
+    let registry = Registry::new();
+    registry.spawn("backup", job(&log, "backup", secs(3600)));
+    registry.spawn("index", job(&log, "index", secs(60)));
+    let start = Instant::now();
+
+    let report = timeout(secs(7200), registry.shutdown(Duration::MAX))
+        .await
+        .expect("shutdown never returned, though every task ends within the hour");
+
+    assert_eq!(
+        report,
+        ShutdownReport {
+            finished: names(&["backup", "index"]),
+            aborted: vec![],
+        }
+    );
+    assert_eq!(
+        start.elapsed(),
+        secs(3600),
+        "shutdown must return when the last task ends"
+    );
+}
+
+/// Dropping a shutdown part-way (a timeout around it, say) still stops every
+/// task, whichever `.await` it was at: each task not yet ended is dropped at
+/// that instant, none completes later, and no task is left in the runtime.
+#[tokio::test(start_paused = true)]
+async fn dropping_a_shutdown_part_way_stops_every_task() {
+    // "quick" ends at 1 s, "slow" at 3 s, "stuck" never; the grace is 2 s.
+    // 2 s is the deadline itself: the shutdown has just aborted "slow" and
+    // "stuck" and is waiting for the aborts to land when it is dropped.
+    for drop_at in [0, 500, 1000, 1500, 2000] {
+        let log = Log::new();
+        let registry = Registry::new();
+        registry.spawn("quick", job(&log, "quick", secs(1)));
+        registry.spawn("slow", job(&log, "slow", secs(3)));
+        registry.spawn("stuck", job(&log, "stuck", secs(3600)));
+
+        let dropped = timeout(ms(drop_at), registry.shutdown(secs(2))).await;
+        assert!(
+            dropped.is_err(),
+            "shutdown must still be waiting at {drop_at} ms"
+        );
+        // Let the runtime run what the drop set off, without moving the clock.
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+
+        for name in ["quick", "slow", "stuck"] {
+            // Dropped at 0 ms, a task may not have run yet: nothing to drop.
+            let started = log.when(&format!("{name} started")).is_some();
+            let ended = log.when(&format!("{name} completed")).is_some();
+            assert!(
+                !started || ended || log.when(&format!("{name} dropped")) == Some(ms(drop_at)),
+                "shutdown was dropped at {drop_at} ms: task {name:?} must be dropped \
+                 at that instant, not left running (events: {:?})",
+                log.events()
+            );
+        }
+        assert_eq!(
+            alive_tasks(),
+            0,
+            "shutdown was dropped at {drop_at} ms, and a task is still alive"
+        );
+        let before = log.events().len();
+        sleep(secs(7200)).await;
+        assert_eq!(
+            log.events().len(),
+            before,
+            "shutdown was dropped at {drop_at} ms, and a task went on afterwards: {:?}",
+            log.events()
+        );
+    }
+}
+
+/// Shutdown sleeps while it waits: it is woken when a task ends or the grace
+/// runs out, not on a timer of its own.
+#[tokio::test(start_paused = true)]
+async fn shutdown_sleeps_while_it_waits() {
+    let log = Log::new();
+    let registry = Registry::new();
+    registry.spawn("a", job(&log, "a", secs(1)));
+    registry.spawn("b", job(&log, "b", secs(2)));
+    registry.spawn("stuck", job(&log, "stuck", secs(3600)));
+    let mut polls = 0;
+    let mut shutdown = std::pin::pin!(registry.shutdown(secs(3)));
+    let counted = std::future::poll_fn(|cx| {
+        polls += 1;
+        shutdown.as_mut().poll(cx)
+    });
+
+    let report = timeout(LIMIT, counted)
+        .await
+        .expect("shutdown never returned");
+
+    assert_eq!(report.aborted, names(&["stuck"]));
+    assert!(
+        polls <= 12,
+        "shutdown was polled {polls} times for two task ends, one deadline and \
+         one abort: it checks on a timer or in a loop instead of waiting"
+    );
+}
+
+/// The registry is meant to be shared: `Send + Sync`, so that tasks on every
+/// worker thread can use it through an `Arc`.
+#[test]
+fn the_registry_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Registry>();
+}
+
+/// Spawns and listings from several threads at once lose no task: while a
+/// list is listed over and over from three threads, two more spawn tasks,
+/// half of which end at once. Every task spawned is listed until it ends,
+/// none is listed after, and every one left is aborted at shutdown. (A race
+/// needs luck to show; six rounds leave a racy registry next to none.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_spawns_and_listings_lose_no_task() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    const ROUNDS: usize = 6;
+    const ALREADY: usize = 300;
+    const SPAWNERS: usize = 2;
+    const EACH: usize = 200;
+    const LISTERS: usize = 3;
+    for round in 1..=ROUNDS {
+        let registry = Arc::new(Registry::new());
+        for _ in 0..ALREADY {
+            registry.spawn("old", std::future::pending());
+        }
+        // The listers start first and go on until the spawners are done, so
+        // that every spawn lands while lists are being taken. They keep what
+        // they list, so that each goes straight back for the lock.
+        let lists = Arc::new(AtomicUsize::new(0));
+        let spawning = Arc::new(AtomicUsize::new(SPAWNERS));
+        let blips_run = Arc::new(AtomicUsize::new(0));
+        let mut threads = Vec::new();
+        for _ in 0..LISTERS {
+            let (registry, lists, spawning) = (registry.clone(), lists.clone(), spawning.clone());
+            threads.push(std::thread::spawn(move || {
+                let mut kept = Vec::new();
+                while spawning.load(SeqCst) > 0 {
+                    kept.push(registry.running());
+                    lists.fetch_add(1, SeqCst);
+                }
+            }));
+        }
+        for _ in 0..SPAWNERS {
+            let (registry, lists, spawning) = (registry.clone(), lists.clone(), spawning.clone());
+            let blips_run = blips_run.clone();
+            let runtime = Handle::current();
+            threads.push(std::thread::spawn(move || {
+                let _entered = runtime.enter();
+                while lists.load(SeqCst) == 0 {
+                    std::thread::yield_now();
+                }
+                for _ in 0..EACH {
+                    registry.spawn("new", std::future::pending());
+                    let blips_run = blips_run.clone();
+                    registry.spawn("blip", async move {
+                        blips_run.fetch_add(1, SeqCst);
+                    });
+                }
+                spawning.fetch_sub(1, SeqCst);
+            }));
+        }
+        for thread in threads {
+            thread
+                .join()
+                .expect("a spawning or listing thread panicked");
+        }
+        // Every blip ends as soon as it runs: wait until all have run, then
+        // give the registry a moment to see them end.
+        for _ in 0..5000 {
+            if blips_run.load(SeqCst) == SPAWNERS * EACH {
+                break;
+            }
+            tokio::time::sleep(ms(1)).await;
+        }
+        for _ in 0..200 {
+            if !registry.running().contains(&"blip".to_owned()) {
+                break;
+            }
+            tokio::time::sleep(ms(5)).await;
+        }
+
+        let listed = registry.running();
+        let count = |name: &str| listed.iter().filter(|listed| *listed == name).count();
+        assert_eq!(
+            count("old"),
+            ALREADY,
+            "round {round}: a task spawned before the race went missing"
+        );
+        assert_eq!(
+            count("new"),
+            SPAWNERS * EACH,
+            "round {round}: tasks spawned while `running` was listing went missing"
+        );
+        assert_eq!(
+            count("blip"),
+            0,
+            "round {round}: tasks that ended are still listed: did one end and get \
+             reaped before its name was recorded?"
+        );
+        let registry = Arc::into_inner(registry).expect("every other user has finished");
+        let report = timeout(secs(5), registry.shutdown(Duration::ZERO))
+            .await
+            .expect("shutdown with a zero grace period never returned");
+        assert_eq!(report.aborted.len(), ALREADY + SPAWNERS * EACH);
+        // On a multi-thread runtime a worker takes a moment to release a
+        // task after its end has been reported: allow it that moment.
+        for _ in 0..1000 {
+            if alive_tasks() == 0 {
+                break;
+            }
+            tokio::time::sleep(ms(1)).await;
+        }
+        assert_eq!(
+            alive_tasks(),
+            0,
+            "round {round}: a task is still alive after shutdown"
+        );
+    }
+}
+
+/// On a multi-thread runtime too, shutdown returns only once every aborted
+/// task's future has been dropped, even one whose cleanup takes a while.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_waits_for_slow_cleanups_on_a_multi_thread_runtime() {
+    /// A cleanup that takes 20 ms of real time, then records that it is done.
+    struct SlowCleanup(Arc<Mutex<usize>>);
+    impl Drop for SlowCleanup {
+        fn drop(&mut self) {
+            let until = std::time::Instant::now() + ms(20);
+            while std::time::Instant::now() < until {
+                std::thread::park_timeout(until - std::time::Instant::now());
+            }
+            *self.0.lock().unwrap() += 1;
+        }
+    }
+    let cleaned = Arc::new(Mutex::new(0));
+    let registry = Registry::new();
+    for _ in 0..4 {
+        let cleanup = SlowCleanup(Arc::clone(&cleaned));
+        registry.spawn("holder", async move {
+            let _cleanup = cleanup;
+            std::future::pending::<()>().await;
+        });
+    }
+    tokio::task::yield_now().await;
+
+    let report = timeout(secs(5), registry.shutdown(Duration::ZERO))
+        .await
+        .expect("shutdown with a zero grace period never returned");
+
+    assert_eq!(report.aborted.len(), 4);
+    assert_eq!(
+        *cleaned.lock().unwrap(),
+        4,
+        "shutdown returned before the aborted tasks had been dropped: abort only \
+         asks, so wait for each aborted task to end"
+    );
+}

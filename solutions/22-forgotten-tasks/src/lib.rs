@@ -27,7 +27,9 @@ use tokio::task::{Id, JoinSet};
 use tokio::time::{Instant, timeout_at};
 
 /// A registry of named background tasks: spawn and forget, yet list them and
-/// shut them down cleanly later.
+/// shut them down cleanly later. It is `Send + Sync`: tasks on any thread may
+/// share it (in an `Arc`) and call [`spawn`](Self::spawn) and
+/// [`running`](Self::running) at the same time.
 #[derive(Debug)]
 pub struct Registry {
     /// A std `Mutex`, not tokio's: `spawn` and `running` hold the guard for a
@@ -118,7 +120,10 @@ impl Registry {
     /// Shuts the registry down: waits up to `grace` for every task to end on
     /// its own, then aborts those still running and waits until they have
     /// stopped. Returns as soon as every task has ended; never later than
-    /// `grace`, plus the moment the aborted tasks take to be dropped.
+    /// `grace`, plus the moment the aborted tasks take to be dropped. A task
+    /// that panics has ended (it is reported as finished). A `grace` too long
+    /// for the clock (`Duration::MAX`) means no deadline at all. Dropping the
+    /// returned future part-way stops every task still running, all the same.
     pub async fn shutdown(self, grace: Duration) -> ShutdownReport {
         // We own `self`, so nobody can spawn any more: take the books out of
         // the mutex and await freely, with no lock held.
@@ -133,10 +138,21 @@ impl Registry {
         let mut report = ShutdownReport::default();
         // One deadline for the whole wait, not `grace` per task: `timeout_at`
         // with a fixed instant keeps the total bounded however many tasks end.
-        let deadline = Instant::now() + grace;
-        // `Ok(None)`: the set is empty, every task ended in time.
-        // `Err(_)`: the deadline passed with tasks still running.
-        while let Ok(Some(ended)) = timeout_at(deadline, tasks.set.join_next_with_id()).await {
+        // A grace too long for the clock to reach (`Duration::MAX`, "as long
+        // as it takes") has no deadline: `+` would panic on it.
+        let deadline = Instant::now().checked_add(grace);
+        loop {
+            let next = tasks.set.join_next_with_id();
+            let ended = match deadline {
+                Some(deadline) => match timeout_at(deadline, next).await {
+                    Ok(ended) => ended,
+                    // The deadline passed with tasks still running.
+                    Err(_elapsed) => break,
+                },
+                None => next.await,
+            };
+            // `None`: the set is empty, every task ended in time.
+            let Some(ended) = ended else { break };
             let name = tasks.take_name(task_id(&ended));
             report.finished.push(name);
         }
