@@ -190,9 +190,19 @@ fn an_eager_job_outside_a_runtime_panics() {
 
     let outcome = std::panic::catch_unwind(|| drop(eager_job(journal.clone(), "backup", TOOK)));
 
+    let Err(panic) = outcome else {
+        panic!(
+            "eager_job returned outside a runtime: it cannot have started the job, so it must panic"
+        );
+    };
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or_default();
     assert!(
-        outcome.is_err(),
-        "eager_job returned outside a runtime: it cannot have started the job, so it must panic"
+        !message.starts_with("not yet implemented"),
+        "eager_job panicked at a `todo!()`: it must panic because there is no runtime to start the job on"
     );
 }
 
