@@ -269,3 +269,204 @@ async fn an_empty_group_joins_at_once() {
     assert_eq!(values, Ok(vec![]));
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
+
+/// Runs a future and catches a panic raised while polling it, so that a test
+/// can look at the world the moment the panic comes out of `join`.
+struct CatchUnwind<F>(std::pin::Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = std::thread::Result<F::Output>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(value)) => std::task::Poll::Ready(Ok(value)),
+            Err(payload) => std::task::Poll::Ready(Err(payload)),
+        }
+    }
+}
+
+/// When a child's panic comes out of `join`, its siblings are already gone:
+/// the group waited for them before resuming the panic.
+#[tokio::test(start_paused = true)]
+async fn the_siblings_are_gone_when_the_panic_reaches_the_caller() {
+    let log = Log::new();
+    let mut group = TaskGroup::new();
+    group.spawn(child(&log, "long", secs(10), Ok(1)));
+    group.spawn(async {
+        sleep(secs(1)).await;
+        panic!("child panicked on purpose (this message is expected)");
+    });
+
+    let outcome = timeout(LIMIT, CatchUnwind(Box::pin(group.join())))
+        .await
+        .expect("join never returned");
+
+    assert!(outcome.is_err(), "join must panic when a child panicked");
+    // Checked the moment the panic comes out, before anything else runs.
+    assert_eq!(
+        log.when("long dropped"),
+        Some(secs(1)),
+        "the panic reached the caller while a sibling was still alive: cancel \
+         and wait for the siblings (`shutdown().await`) before resuming the panic"
+    );
+    sleep(secs(60)).await;
+    assert_cancelled_at(&log, "long", secs(1));
+}
+
+/// Errors that happened before `join` was even called are ranked by time
+/// too: the one that happened first wins, whatever the spawn order.
+#[tokio::test(start_paused = true)]
+async fn errors_before_join_are_ranked_by_time_too() {
+    let log = Log::new();
+    let mut group = TaskGroup::new();
+    group.spawn(child(&log, "second", secs(2), Err("second".into())));
+    group.spawn(child(&log, "first", secs(1), Err("first".into())));
+    group.spawn(child(&log, "long", secs(10), Ok(1)));
+    sleep(secs(3)).await;
+
+    let outcome = join_within_limit(group).await;
+
+    assert_eq!(
+        outcome,
+        Err("first".to_owned()),
+        "both children had failed when join was called (at 1 s and 2 s): the \
+         first error in time is the answer, not the first child in spawn order"
+    );
+    assert_cancelled_at(&log, "long", secs(3));
+}
+
+/// A child spawned after a sibling has already failed still belongs to the
+/// group: `join` returns the earlier error at once and cancels it.
+#[tokio::test(start_paused = true)]
+async fn a_child_spawned_after_a_failure_is_cancelled_by_join() {
+    let log = Log::new();
+    let mut group = TaskGroup::new();
+    group.spawn(child(&log, "failing", secs(1), Err("boom".into())));
+    sleep(secs(2)).await;
+    group.spawn(child(&log, "late", secs(10), Ok(2)));
+    let start = Instant::now();
+
+    let outcome = join_within_limit(group).await;
+
+    assert_eq!(outcome, Err("boom".to_owned()));
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "a child had already failed: join must not wait for the late one"
+    );
+    sleep(secs(60)).await;
+    assert_eq!(
+        log.when("late completed"),
+        None,
+        "the child spawned after the failure ran on after join returned"
+    );
+    if log.when("late started").is_some() {
+        assert_cancelled_at(&log, "late", secs(2));
+    }
+}
+
+/// A `join` dropped at any of its awaits (before the children ran, while they
+/// run, or at the instant a child fails and the siblings are being stopped)
+/// leaves no child running: each is cancelled at that instant.
+#[tokio::test(start_paused = true)]
+async fn a_join_dropped_at_any_await_leaves_no_child_running() {
+    // "failing" fails at 1 s; "a" and "b" would run 10 s and 20 s.
+    for drop_at in [0, 500, 1000] {
+        let log = Log::new();
+        let mut group = TaskGroup::new();
+        group.spawn(child(&log, "failing", secs(1), Err("boom".into())));
+        group.spawn(child(&log, "a", secs(10), Ok(1)));
+        group.spawn(child(&log, "b", secs(20), Ok(2)));
+
+        let outcome = timeout(Duration::from_millis(drop_at), group.join()).await;
+        sleep(secs(60)).await;
+
+        assert!(
+            matches!(outcome, Err(_) | Ok(Err(_))),
+            "the join dropped at {drop_at} ms cannot have succeeded"
+        );
+        for name in ["a", "b"] {
+            if log.when(&format!("{name} started")).is_some() {
+                assert_cancelled_at(&log, name, Duration::from_millis(drop_at));
+            }
+        }
+    }
+}
+
+/// `join` sleeps while it waits: it is woken when a child ends, not on a
+/// timer of its own.
+#[tokio::test(start_paused = true)]
+async fn join_sleeps_while_it_waits() {
+    let log = Log::new();
+    let mut group = TaskGroup::new();
+    group.spawn(child(&log, "a", secs(1), Ok(1)));
+    group.spawn(child(&log, "b", secs(2), Ok(2)));
+    group.spawn(child(&log, "c", secs(3), Ok(3)));
+    let mut polls = 0;
+    let mut joining = std::pin::pin!(group.join());
+    let counted = std::future::poll_fn(|cx| {
+        polls += 1;
+        joining.as_mut().poll(cx)
+    });
+
+    let values = timeout(LIMIT, counted).await.expect("join never returned");
+
+    assert_eq!(values, Ok(vec![1, 2, 3]));
+    assert!(
+        polls <= 10,
+        "join was polled {polls} times for three children over 3 s: it checks \
+         on a timer or in a loop instead of waiting"
+    );
+}
+
+/// On a multi-thread runtime too, `join` returns the error only once every
+/// sibling's future has been dropped, even one whose cleanup takes a while.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn join_waits_for_slow_cleanups_on_a_multi_thread_runtime() {
+    /// A cleanup that takes 20 ms of real time, then records that it is done.
+    struct SlowCleanup(Arc<Mutex<usize>>);
+    impl Drop for SlowCleanup {
+        fn drop(&mut self) {
+            let until = std::time::Instant::now() + Duration::from_millis(20);
+            while std::time::Instant::now() < until {
+                std::thread::park_timeout(until - std::time::Instant::now());
+            }
+            *self.0.lock().unwrap() += 1;
+        }
+    }
+    let cleaned = Arc::new(Mutex::new(0));
+    let (fail, failed) = tokio::sync::oneshot::channel::<()>();
+    let mut group = TaskGroup::<u32, String>::new();
+    for _ in 0..4 {
+        let cleanup = SlowCleanup(Arc::clone(&cleaned));
+        group.spawn(async move {
+            let _cleanup = cleanup;
+            std::future::pending::<Result<u32, String>>().await
+        });
+    }
+    group.spawn(async move {
+        let _ = failed.await;
+        Err("boom".to_owned())
+    });
+    let joining = tokio::spawn(group.join());
+    tokio::task::yield_now().await;
+    fail.send(()).expect("the failing child is waiting");
+
+    let outcome = timeout(secs(10), joining)
+        .await
+        .expect("join never returned")
+        .expect("join panicked");
+
+    assert_eq!(outcome, Err("boom".to_owned()));
+    assert_eq!(
+        *cleaned.lock().unwrap(),
+        4,
+        "join returned the error before the aborted siblings had been dropped: \
+         abort only asks, so wait for each of them to end"
+    );
+}
