@@ -239,6 +239,45 @@ async fn cancelling_a_finished_task_changes_nothing() {
     assert_eq!(task.outcome(), Some(Outcome::Succeeded(5)));
 }
 
+/// `cancel()` says `false` only for a task that reports its end. Just after
+/// the work's future has returned, before the task has recorded how it
+/// ended, the task is still `Running`: `cancel()` must not refuse then
+/// (tokio's `AbortHandle::is_finished` is already true at that moment, so
+/// it is the wrong thing to ask). The work tells a checking task that it is
+/// returning, through a channel, and the runtime runs that task before
+/// anything else the work's end wakes: so the check lands in exactly that
+/// moment.
+#[tokio::test(start_paused = true)]
+async fn cancel_refuses_only_a_task_that_reports_its_end() {
+    let (returning, work_returned) = tokio::sync::oneshot::channel();
+    let task = Arc::new(Task::spawn(async move {
+        sleep(secs(1)).await;
+        let _ = returning.send(());
+        Ok(5)
+    }));
+    let checker = tokio::spawn({
+        let task = Arc::clone(&task);
+        async move {
+            work_returned
+                .await
+                .expect("the work sends before it returns");
+            let refused = !task.cancel();
+            (refused, task.status())
+        }
+    });
+
+    let (refused, status) = timeout(LIMIT, checker)
+        .await
+        .expect("the work never returned")
+        .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()));
+
+    assert!(
+        !refused || status != Status::Running,
+        "cancel() returned false while the task still reported {status:?}: \
+         it must answer from the task's own record, as is_done() does"
+    );
+}
+
 /// A callback added while the task runs is called once, with the outcome,
 /// exactly when the task ends.
 #[tokio::test(start_paused = true)]
@@ -444,4 +483,126 @@ fn a_callback_may_call_back_into_its_task() {
         ],
         "inside its callback, the task must already report how it ended"
     );
+}
+
+/// How long, in real time, the stress tests below wait for what must
+/// happen at once before they call it a failure.
+const GIVE_UP: Duration = Duration::from_secs(2);
+
+/// Waits, in real time, until `done` reaches `expected`; false after
+/// [`GIVE_UP`].
+async fn reaches(done: &AtomicUsize, expected: usize) -> bool {
+    let deadline = std::time::Instant::now() + GIVE_UP;
+    while done.load(Ordering::SeqCst) != expected {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        sleep(Duration::from_millis(1)).await;
+    }
+    true
+}
+
+/// The race that makes `add_done_callback` hard, forced. On a multi-thread
+/// runtime, four threads add callbacks back to back, all queueing for the
+/// task's lock, and the task ends (on a worker thread) while they do; they
+/// stop once the task reports its end. Every callback added must run,
+/// whether it landed before the end or after. If "has it ended?" and "keep
+/// it for later" take the lock separately, a callback is lost whenever the
+/// end slips in between. With four threads queueing for the lock, some
+/// thread is between the two in about two rounds of five, so all 30 rounds
+/// miss it about once in five million runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_added_as_the_task_ends_is_never_lost() {
+    const ADDERS: usize = 4;
+    for round in 0..30 {
+        let (go, wait_for_go) = tokio::sync::oneshot::channel::<()>();
+        let task: Task<u32> = Task::spawn(async move {
+            let _ = wait_for_go.await;
+            Ok(1)
+        });
+        let called = Arc::new(AtomicUsize::new(0));
+        let all_adding = std::sync::Barrier::new(ADDERS + 1);
+        let added: usize = thread::scope(|scope| {
+            let adders: Vec<_> = (0..ADDERS)
+                .map(|_| {
+                    scope.spawn(|| {
+                        all_adding.wait();
+                        let started = std::time::Instant::now();
+                        let mut added = 0;
+                        while !task.is_done() {
+                            let called = Arc::clone(&called);
+                            task.add_done_callback(move |_| {
+                                called.fetch_add(1, Ordering::SeqCst);
+                            });
+                            added += 1;
+                            if added % 1024 == 0 && started.elapsed() > GIVE_UP {
+                                break;
+                            }
+                        }
+                        added
+                    })
+                })
+                .collect();
+            all_adding.wait();
+            go.send(()).expect("the task is waiting for the go");
+            adders
+                .into_iter()
+                .map(|adder| adder.join().expect("an adder thread panicked"))
+                .sum()
+        });
+        assert!(
+            task.is_done(),
+            "round {round}: the task never reported its end"
+        );
+        assert!(
+            reaches(&called, added).await,
+            "round {round}: {added} callbacks were added as the task ended, but only {} ran: \
+             one added between the check \"has it ended?\" and the store was lost; \
+             check and store under one lock",
+            called.load(Ordering::SeqCst)
+        );
+    }
+}
+
+/// The same race for `wait`, on a multi-thread runtime: calls to `wait`
+/// begin back to back on this thread (each polled once, so that it looks
+/// for the outcome and starts listening) while the task ends on a worker
+/// thread. Every one of them must then return. A `wait` that looks for the
+/// outcome and only then starts listening (say, on a `Notify` woken with
+/// `notify_waiters`) misses an end that lands in between and never returns.
+/// That gap cannot be widened from outside, so this test catches such a
+/// `wait` in most runs, not all: build `wait` on a done callback instead,
+/// which the lock already makes safe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wait_begun_as_the_task_ends_always_returns() {
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    for round in 0..200 {
+        let (go, wait_for_go) = tokio::sync::oneshot::channel::<()>();
+        let task: Task<u32> = Task::spawn(async move {
+            let _ = wait_for_go.await;
+            Ok(1)
+        });
+        let mut begun = Vec::new();
+        go.send(()).expect("the task is waiting for the go");
+        let started = std::time::Instant::now();
+        while !task.is_done() {
+            let mut waiting = Box::pin(task.wait());
+            if waiting.as_mut().poll(&mut context).is_pending() {
+                begun.push(waiting);
+            }
+            assert!(
+                begun.len() % 1024 != 0 || started.elapsed() < GIVE_UP,
+                "round {round}: the task never reported its end"
+            );
+        }
+        let count = begun.len();
+        for waiting in begun {
+            assert_eq!(
+                timeout(GIVE_UP, waiting).await,
+                Ok(Outcome::Succeeded(1)),
+                "round {round}: one of {count} waits begun as the task ended never returned: \
+                 it looked for the outcome, then started listening, and the end fell between"
+            );
+        }
+    }
 }
