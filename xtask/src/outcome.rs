@@ -167,12 +167,13 @@ pub fn parse_libtest(stdout: &str) -> Vec<TestCase> {
             _ => continue,
         };
         tests.push(TestCase {
-            name: name.to_owned(),
+            name: test_name(name).to_owned(),
             result,
             message: None,
         });
     }
     for (name, output) in failure_sections(stdout) {
+        let name = test_name(&name);
         if let Some(test) = tests.iter_mut().find(|t| t.name == name) {
             test.message = Some(output);
         }
@@ -180,6 +181,15 @@ pub fn parse_libtest(stdout: &str) -> Vec<TestCase> {
     // Tests report in the order they finish, which changes from run to run.
     tests.sort_by(|a, b| a.name.cmp(&b.name));
     tests
+}
+
+/// A test's name as its file spells it: libtest adds ` - should panic` to
+/// the name of a `#[should_panic]` test.
+fn test_name(reported: &str) -> &str {
+    reported
+        .strip_suffix(" - should panic")
+        .unwrap_or(reported)
+        .trim()
 }
 
 /// The captured output of each failed test, keyed by test name.
@@ -262,6 +272,23 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; 
         assert!(message.contains("the fetches ran one after another"));
         assert!(!message.contains("RUST_BACKTRACE"));
         assert_eq!(tests[0].message, None);
+    }
+
+    /// libtest reports `#[should_panic]` tests as `NAME - should panic`; a
+    /// pitfall's `Caught by` names them as the file does.
+    #[test]
+    fn should_panic_tests_keep_their_own_name() {
+        let run = "test refuses_zero - should panic ... FAILED\n\nfailures:\n\n---- refuses_zero - should panic stdout ----\nnote: test did not panic as expected\n\nfailures:\n    refuses_zero - should panic\n";
+        let tests = parse_libtest(run);
+        assert_eq!(tests[0].name, "refuses_zero");
+        assert_eq!(tests[0].result, TestResult::Failed);
+        assert!(
+            tests[0]
+                .message
+                .as_deref()
+                .unwrap()
+                .contains("did not panic")
+        );
     }
 
     #[test]
