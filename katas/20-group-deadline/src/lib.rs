@@ -19,7 +19,8 @@ use std::time::Duration;
 ///
 /// Returns as soon as every job has finished, or at the deadline, whichever
 /// comes first. Jobs that finished keep their results; jobs that did not are
-/// cancelled, and their cleanup has run by the time this returns.
+/// cancelled, and their cleanup has run by the time this returns. Dropping
+/// the returned future cancels every job still running.
 ///
 /// # Panics
 /// If a job panics, the panic is passed on to the caller.

@@ -8,6 +8,7 @@
 //! a cancelled job really stopped.
 
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -332,6 +333,207 @@ async fn an_empty_group_returns_at_once() {
     assert_eq!(report.finished, []);
     assert!(report.unfinished.is_empty());
     assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+/// A deadline already past (a limit of zero) is not an error: the call
+/// returns at once, every job that needs any time is unfinished, and none of
+/// them runs on afterwards.
+#[tokio::test(start_paused = true)]
+async fn a_deadline_already_past_returns_at_once() {
+    let probe = Probe::new();
+    let jobs = vec![job(&probe, "x", 1), job(&probe, "y", 2)];
+
+    let report = run_within_limit(jobs, Duration::ZERO).await;
+
+    assert_eq!(
+        probe.start.elapsed(),
+        Duration::ZERO,
+        "a limit of zero must not wait"
+    );
+    assert_eq!(
+        report.finished,
+        [],
+        "no job can do a second's work in no time"
+    );
+    assert_eq!(report.unfinished, ["x", "y"]);
+    sleep(secs(60)).await;
+    assert_eq!(
+        probe.completed_names(),
+        Vec::<&str>::new(),
+        "a job kept running after the call returned and completed later"
+    );
+}
+
+/// A job that completes at the very instant of the deadline is a tie: it may
+/// count as finished or as unfinished, but it is reported once, and
+/// consistently: finished with its result, or unfinished, cancelled and never
+/// completed. The jobs on either side of the tie are reported as usual.
+#[tokio::test(start_paused = true)]
+async fn a_job_ending_at_the_deadline_is_reported_once_and_consistently() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "before", 4),
+        job(&probe, "tie", 5),
+        job(&probe, "after", 6),
+    ];
+
+    let report = run_within_limit(jobs, secs(5)).await;
+    assert_eq!(
+        probe.start.elapsed(),
+        secs(5),
+        "the call must return at the deadline"
+    );
+    sleep(secs(60)).await;
+
+    let tie_completed = probe.completed_names().contains(&"tie");
+    if tie_completed {
+        assert_eq!(
+            report.finished,
+            finished(&[("before", "before ok"), ("tie", "tie ok")]),
+            "the tie job completed, so its result must be kept, not thrown away"
+        );
+        assert_eq!(report.unfinished, ["after"]);
+    } else {
+        assert_eq!(report.finished, finished(&[("before", "before ok")]));
+        assert_eq!(
+            report.unfinished,
+            ["tie", "after"],
+            "the tie job never completed, so it must be named unfinished"
+        );
+        assert!(
+            probe
+                .cancelled()
+                .contains(&Event::Cancelled("tie", secs(5))),
+            "the tie job was named unfinished, so it must have been cancelled at the deadline"
+        );
+    }
+}
+
+/// Two jobs may share a name: each keeps its own place and its own result.
+#[tokio::test(start_paused = true)]
+async fn jobs_with_the_same_name_are_reported_separately() {
+    type Job = Pin<Box<dyn Future<Output = String> + Send>>;
+    let returns_after = |seconds: u64, value: &'static str| -> Job {
+        Box::pin(async move {
+            sleep(secs(seconds)).await;
+            value.to_owned()
+        })
+    };
+    let jobs: Vec<(String, Job)> = vec![
+        ("fetch".to_owned(), returns_after(1, "first")),
+        ("fetch".to_owned(), returns_after(2, "second")),
+        ("fetch".to_owned(), returns_after(10, "late")),
+        ("fetch".to_owned(), returns_after(20, "later")),
+    ];
+
+    let report = timeout(LIMIT, run_with_deadline(jobs, secs(5)))
+        .await
+        .expect("run_with_deadline never returned");
+
+    assert_eq!(
+        report.finished,
+        finished(&[("fetch", "first"), ("fetch", "second")]),
+        "jobs that share a name were merged (were results looked up by name?)"
+    );
+    assert_eq!(report.unfinished, ["fetch", "fetch"]);
+}
+
+/// Dropping the call before its deadline (here, by a shorter timeout around
+/// it) cancels every job: none is left running with nobody to report to.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_call_cancels_every_job() {
+    let probe = Probe::new();
+    let jobs = vec![
+        job(&probe, "a", 1),
+        job(&probe, "b", 10),
+        job(&probe, "c", 20),
+    ];
+
+    let outcome = timeout(secs(3), run_with_deadline(jobs, secs(5))).await;
+    assert!(
+        outcome.is_err(),
+        "the call cannot finish before its 5 s deadline here"
+    );
+    sleep(Duration::from_millis(1)).await;
+
+    let mut cancelled = probe.cancelled();
+    cancelled.sort_by_key(|event| format!("{event:?}"));
+    assert_eq!(
+        cancelled,
+        [
+            Event::Cancelled("b", secs(3)),
+            Event::Cancelled("c", secs(3))
+        ],
+        "dropping the call must cancel the jobs still running \
+         (a dropped JoinHandle detaches its task; a JoinSet aborts them)"
+    );
+    sleep(secs(60)).await;
+    assert_eq!(
+        probe.completed_names(),
+        ["a"],
+        "a job kept running after the call was dropped"
+    );
+}
+
+/// A job busy on another worker thread when the deadline passes (work with
+/// no `.await`, which no abort can interrupt) goes on to finish. The call
+/// must wait for it rather than return while it still runs, and keep its
+/// result: it did finish, and throwing the value away helps nobody. Real
+/// time on a multi-thread runtime, because the paused clock cannot show work
+/// on another thread: the limit is 100 ms and the busy job ends 50 ms after
+/// it. (If a loaded machine does not even start the job before the deadline,
+/// the scenario is tried again.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_busy_across_the_deadline_is_waited_for_and_kept() {
+    type Job = Pin<Box<dyn Future<Output = String> + Send>>;
+    let limit = Duration::from_millis(100);
+    for _attempt in 0..3 {
+        let started = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicBool::new(false));
+        let call_start = std::time::Instant::now();
+        let busy: Job = Box::pin({
+            let (started, done) = (Arc::clone(&started), Arc::clone(&done));
+            async move {
+                started.store(true, Ordering::SeqCst);
+                while call_start.elapsed() < limit + Duration::from_millis(50) {
+                    #[allow(clippy::disallowed_methods)] // deliberate: busy, no `.await`
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                done.store(true, Ordering::SeqCst);
+                "busy ok".to_owned()
+            }
+        });
+        let idle: Job = Box::pin(async {
+            sleep(secs(10)).await;
+            "idle ok".to_owned()
+        });
+        let jobs = vec![("busy".to_owned(), busy), ("idle".to_owned(), idle)];
+
+        let report = timeout(secs(5), run_with_deadline(jobs, limit))
+            .await
+            .expect("run_with_deadline never returned");
+        let busy_done_at_return = done.load(Ordering::SeqCst);
+
+        if !started.load(Ordering::SeqCst) {
+            continue;
+        }
+        assert!(
+            busy_done_at_return,
+            "the call returned while a job was still running on another thread: \
+             aborting only asks, and yielding once is a guess; wait until each job has ended"
+        );
+        assert_eq!(
+            report.finished,
+            finished(&[("busy", "busy ok")]),
+            "a job that could not be stopped finished after the deadline, \
+             and its result was thrown away"
+        );
+        assert_eq!(report.unfinished, ["idle"]);
+        return;
+    }
+    panic!(
+        "the busy job was not started before its deadline, three times: does the call start every job at once?"
+    );
 }
 
 /// A job that panics has a bug; it did not merely miss the deadline. Its
