@@ -14,7 +14,9 @@ use futures::stream::BoxStream;
 /// as its future completes: in completion order, not input order.
 ///
 /// The futures run while the stream is polled (like every Rust future, they
-/// do nothing on their own); dropping the stream cancels those not yet done.
+/// do nothing on their own: none starts before the stream's first poll);
+/// futures that complete at the same instant all come out at that instant;
+/// dropping the stream cancels those not yet done.
 /// Collecting it, `as_completed(futures).collect::<Vec<_>>().await`, gives
 /// every output in the order the futures finished.
 pub fn as_completed<'a, F>(futures: impl IntoIterator<Item = F>) -> BoxStream<'a, F::Output>

@@ -47,6 +47,31 @@ async fn drain_with_times<T>(mut stream: BoxStream<'_, T>, start: Instant) -> Ve
     items
 }
 
+/// Records, into the shared list, the virtual time (since the given start)
+/// at which its future was dropped.
+struct DropGuard(Arc<Mutex<Vec<Duration>>>, Instant);
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        self.0.lock().unwrap().push(self.1.elapsed());
+    }
+}
+
+/// A future that waits `delay` and answers it, recording in `dropped_at`
+/// when it is dropped (at its end, or when it is cancelled).
+fn guarded(
+    dropped_at: &Arc<Mutex<Vec<Duration>>>,
+    start: Instant,
+    delay: Duration,
+) -> impl Future<Output = Duration> + Send + 'static {
+    let guard = DropGuard(Arc::clone(dropped_at), start);
+    async move {
+        let _guard = guard;
+        sleep(delay).await;
+        delay
+    }
+}
+
 /// Results reach the consumer in completion order, each at the moment its
 /// future completes.
 #[tokio::test(start_paused = true)]
@@ -109,21 +134,7 @@ async fn the_futures_run_concurrently() {
 async fn dropping_the_stream_cancels_the_unfinished_futures() {
     let dropped_at: Arc<Mutex<Vec<Duration>>> = Arc::default();
     let start = Instant::now();
-    /// Records the virtual time at which its future was dropped.
-    struct DropGuard(Arc<Mutex<Vec<Duration>>>, Instant);
-    impl Drop for DropGuard {
-        fn drop(&mut self) {
-            self.0.lock().unwrap().push(self.1.elapsed());
-        }
-    }
-    let guarded = |delay: Duration| {
-        let guard = DropGuard(Arc::clone(&dropped_at), start);
-        async move {
-            let _guard = guard;
-            sleep(delay).await;
-            delay
-        }
-    };
+    let guarded = |delay| guarded(&dropped_at, start, delay);
     let mut stream = as_completed([guarded(secs(1)), guarded(secs(50)), guarded(secs(60))]);
 
     let first = timeout(LIMIT, stream.next()).await.expect("no first item");
@@ -234,4 +245,150 @@ async fn a_future_is_polled_only_when_it_is_woken() {
         "{N} futures were polled {polls} times in all; each should be polled \
          about twice (once to start, once when woken), not once per completion"
     );
+}
+
+/// Futures that complete at the same instant all come out at that instant,
+/// one after another, none held back until some later wake-up.
+#[tokio::test(start_paused = true)]
+async fn futures_completing_together_all_come_out_at_that_instant() {
+    let start = Instant::now();
+    let stream = as_completed([
+        request("a", secs(1)),
+        request("late", secs(2)),
+        request("b", secs(1)),
+        request("c", secs(1)),
+        request("d", secs(1)),
+    ]);
+
+    let arrivals = drain_with_times(stream, start).await;
+
+    let times: Vec<Duration> = arrivals.iter().map(|(_, at)| *at).collect();
+    assert_eq!(
+        times,
+        [secs(1), secs(1), secs(1), secs(1), secs(2)],
+        "four futures complete together at 1 s: all four must come out then \
+         (got {arrivals:?})"
+    );
+    let mut tied: Vec<&str> = arrivals[..4].iter().map(|(name, _)| *name).collect();
+    tied.sort_unstable();
+    assert_eq!(tied, ["a", "b", "c", "d"]);
+    assert_eq!(arrivals[4].0, "late");
+}
+
+/// Ties at scale: ten thousand futures completing at ten instants (a
+/// thousand at each second) all come out, each at its own instant.
+#[tokio::test(start_paused = true)]
+async fn ten_thousand_futures_in_ten_ties_each_come_out_at_their_instant() {
+    const N: u64 = 10_000;
+    let delay_of = |i: u64| secs(i % 10 + 1);
+    let start = Instant::now();
+    let stream = as_completed((0..N).map(|i| async move {
+        sleep(delay_of(i)).await;
+        i
+    }));
+
+    let arrivals = drain_with_times(stream, start).await;
+
+    assert_eq!(arrivals.len(), N as usize, "every result must come out");
+    for (position, (i, arrived)) in arrivals.iter().enumerate() {
+        assert_eq!(
+            *arrived,
+            delay_of(*i),
+            "result #{position} (input {i}) must arrive exactly when it completes"
+        );
+    }
+    assert_eq!(start.elapsed(), secs(10));
+}
+
+/// The futures do nothing until the stream is first polled: building the
+/// stream starts nothing (Rust futures are lazy, unlike asyncio's tasks).
+#[tokio::test(start_paused = true)]
+async fn nothing_starts_before_the_stream_is_polled() {
+    let started: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let start = Instant::now();
+    let logged = |delay: Duration| {
+        let started = Arc::clone(&started);
+        async move {
+            started.lock().unwrap().push(start.elapsed());
+            sleep(delay).await;
+            delay
+        }
+    };
+    let stream = as_completed([logged(secs(1)), logged(secs(2))]);
+    sleep(secs(5)).await;
+
+    assert_eq!(
+        *started.lock().unwrap(),
+        [],
+        "nothing may run before the stream is polled"
+    );
+    let arrivals = drain_with_times(stream, start).await;
+    assert_eq!(*started.lock().unwrap(), [secs(5), secs(5)]);
+    assert_eq!(arrivals, [(secs(1), secs(6)), (secs(2), secs(7))]);
+}
+
+/// The futures advance only while the stream is polled: a consumer busy
+/// elsewhere holds them up, though their timers still expire, and what is
+/// ready comes out at once when it asks again.
+#[tokio::test(start_paused = true)]
+async fn the_futures_wait_while_the_consumer_is_busy_elsewhere() {
+    let steps: Arc<Mutex<Vec<(&'static str, Duration)>>> = Arc::default();
+    let start = Instant::now();
+    let two_steps = |name: &'static str, first: Duration| {
+        let steps = Arc::clone(&steps);
+        async move {
+            sleep(first).await;
+            steps.lock().unwrap().push((name, start.elapsed()));
+            sleep(secs(1)).await;
+            name
+        }
+    };
+    let mut stream = as_completed([
+        two_steps("quick", Duration::ZERO),
+        two_steps("slow", secs(2)),
+    ]);
+
+    let first = timeout(LIMIT, stream.next()).await.expect("no first item");
+    assert_eq!((first, start.elapsed()), (Some("quick"), secs(1)));
+    sleep(secs(9)).await; // busy elsewhere until 10 s
+    let second = timeout(LIMIT, stream.next()).await.expect("no second item");
+
+    assert_eq!(
+        *steps.lock().unwrap(),
+        [("quick", secs(0)), ("slow", secs(10))],
+        "\"slow\" finished its first step (a 2 s timer) while nobody polled \
+         the stream: it may go on only when the stream is polled again, at 10 s"
+    );
+    assert_eq!((second, start.elapsed()), (Some("slow"), secs(11)));
+}
+
+/// Dropping the stream at any of the consumer's awaits (before any result,
+/// or after one or two) cancels every future not yet done, at that instant.
+#[tokio::test(start_paused = true)]
+async fn dropping_the_stream_at_any_await_cancels_the_unfinished_futures() {
+    for taken in 0..=2_u64 {
+        let dropped_at: Arc<Mutex<Vec<Duration>>> = Arc::default();
+        let start = Instant::now();
+        let guarded = |delay| guarded(&dropped_at, start, delay);
+        let mut stream = as_completed([guarded(secs(1)), guarded(secs(2)), guarded(secs(3))]);
+
+        // Poll once (so that every future has started), then take `taken`.
+        assert!(futures::poll!(stream.next()).is_pending());
+        for _ in 0..taken {
+            timeout(LIMIT, stream.next()).await.expect("no item");
+        }
+        let drop_at = start.elapsed();
+        drop(stream);
+        sleep(secs(100)).await;
+
+        let mut expected: Vec<Duration> = (1..=taken).map(secs).collect();
+        expected.extend((taken..3).map(|_| drop_at));
+        let mut seen = dropped_at.lock().unwrap().clone();
+        seen.sort();
+        assert_eq!(
+            seen, expected,
+            "the stream was dropped at {drop_at:?} after {taken} results: every \
+             unfinished future must be dropped with it, then"
+        );
+    }
 }
