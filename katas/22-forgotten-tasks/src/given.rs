@@ -11,11 +11,12 @@ use super::Registry;
 /// when it was called. Both lists are sorted by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShutdownReport {
-    /// The tasks that ended on their own within the grace period (a panic
-    /// counts: the task ended).
+    /// The tasks that ended on their own (a panic counts: the task ended):
+    /// within the grace period, or after it when the abort could not cut them
+    /// short (a task busy without an `.await` stops only at its next one).
     pub finished: Vec<String>,
-    /// The tasks that were still running when the grace period ran out, and
-    /// had to be aborted.
+    /// The tasks that were still running when the grace period ran out and
+    /// were cut short by the abort.
     pub aborted: Vec<String>,
 }
 

@@ -603,3 +603,39 @@ async fn shutdown_waits_for_slow_cleanups_on_a_multi_thread_runtime() {
          asks, so wait for each aborted task to end"
     );
 }
+
+/// A task still busy (no `.await`, on a thread of its own) when the grace
+/// period ends cannot be cut short: the abort reaches it only at an `.await`.
+/// If it then panics, it ended on its own: finished, not aborted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_busy_across_the_deadline_that_then_panics_counts_as_finished() {
+    let registry = Registry::new();
+    let (started, busy) = std::sync::mpsc::channel();
+    registry.spawn("busy", async move {
+        // The send cannot fail: the receiver waits for it below.
+        started.send(()).unwrap();
+        let until = std::time::Instant::now() + ms(300);
+        while std::time::Instant::now() < until {
+            std::hint::spin_loop();
+        }
+        // Fails on purpose, without a backtrace (on a loaded machine taking
+        // one costs real time).
+        std::panic::resume_unwind(Box::new("the busy task failed"));
+    });
+    busy.recv_timeout(secs(10))
+        .expect("the busy task never started");
+
+    let report = timeout(secs(10), registry.shutdown(ms(50)))
+        .await
+        .expect("shutdown never finished");
+
+    assert_eq!(
+        report,
+        ShutdownReport {
+            finished: names(&["busy"]),
+            aborted: Vec::new(),
+        },
+        "the busy task was never cut short (it had no `.await` to stop at) and then \
+         panicked: it ended on its own, so it is finished, not aborted"
+    );
+}

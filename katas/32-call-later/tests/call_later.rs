@@ -136,6 +136,34 @@ async fn callbacks_run_at_their_deadlines() {
     );
 }
 
+/// A scheduler with nothing to do wakes for the first timer it is given, and
+/// one earlier timer alone (no other call to help) wakes a scheduler asleep
+/// until a later one.
+#[tokio::test(start_paused = true)]
+async fn a_new_first_timer_wakes_an_idle_or_sleeping_scheduler() {
+    let scheduler = Scheduler::new();
+    let record = Record::new();
+
+    sleep(ms(10)).await; // nothing to do: the scheduler waits for a timer
+    scheduler.call_later(ms(100), record.note("first"));
+    sleep(ms(200)).await;
+    scheduler.call_later(ms(500), record.note("late")); // asleep until 710 ms
+    sleep(ms(10)).await;
+    scheduler.call_later(ms(100), record.note("early")); // due at 320 ms
+    sleep(ms(1000)).await;
+
+    assert_eq!(
+        record.entries(),
+        [
+            ("first".to_owned(), ms(110)),
+            ("early".to_owned(), ms(320)),
+            ("late".to_owned(), ms(710)),
+        ],
+        "a timer that becomes the first one must wake the scheduler, whether it was \
+         waiting for any timer at all or asleep until a later one"
+    );
+}
+
 /// `call_at` takes an instant; the handle knows it.
 #[tokio::test(start_paused = true)]
 async fn call_at_runs_at_the_instant_given() {
