@@ -572,3 +572,60 @@ async fn a_panicking_job_panics_the_caller() {
         "the caller panicked, but not with the job's panic: {message:?}"
     );
 }
+
+/// A job busy on another thread across the deadline (no `.await`, so no abort
+/// can stop it) that then panics has a bug like any other: its panic reaches
+/// the caller; it is not passed off as "cancelled" because the deadline had
+/// passed. Real time on a multi-thread runtime, as in the test above.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_busy_across_the_deadline_that_then_panics_panics_the_caller() {
+    type Job = Pin<Box<dyn Future<Output = String> + Send>>;
+    let limit = Duration::from_millis(100);
+    for _attempt in 0..3 {
+        let started = Arc::new(AtomicBool::new(false));
+        let call_start = std::time::Instant::now();
+        let busy: Job = Box::pin({
+            let started = Arc::clone(&started);
+            async move {
+                started.store(true, Ordering::SeqCst);
+                while call_start.elapsed() < limit + Duration::from_millis(50) {
+                    #[allow(clippy::disallowed_methods)] // deliberate: busy, no `.await`
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                // Fails on purpose, without a backtrace (costly under load).
+                std::panic::resume_unwind(Box::new("busy job crashed"))
+            }
+        });
+        let idle: Job = Box::pin(async {
+            sleep(secs(10)).await;
+            "idle ok".to_owned()
+        });
+        let jobs = vec![("busy".to_owned(), busy), ("idle".to_owned(), idle)];
+
+        let run = tokio::spawn(run_with_deadline(jobs, limit));
+        let joined = timeout(secs(5), run)
+            .await
+            .expect("run_with_deadline never returned");
+        if !started.load(Ordering::SeqCst) {
+            continue;
+        }
+        let error = joined.expect_err(
+            "the busy job panicked after the deadline and run_with_deadline returned a \
+             report: a panic is a bug to pass on, not a job that merely ran late",
+        );
+        let payload = error.into_panic();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        assert!(
+            message.contains("busy job crashed"),
+            "the caller panicked, but not with the job's panic: {message:?}"
+        );
+        return;
+    }
+    panic!(
+        "the busy job was not started before its deadline, three times: does the call start every job at once?"
+    );
+}
