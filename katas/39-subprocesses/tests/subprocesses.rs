@@ -275,7 +275,9 @@ async fn each_child_is_killed_at_its_own_limit() {
     let lock = scratch.arg("lock");
 
     let outcomes = run(&[
-        job(&["hang", &lock], Duration::from_millis(300)),
+        // Long enough for the child to start and take its lock, even on a
+        // loaded machine: the sibling waits for that before anything else.
+        job(&["hang", &lock], Duration::from_millis(500)),
         job(&["await-release", &lock], AMPLE),
     ])
     .await;
