@@ -305,6 +305,18 @@ async fn unknown_accounts_and_overdrafts_are_errors() {
     assert!(bank.audit().lines().is_empty(), "a refusal is not audited");
 }
 
+/// Taking out exactly what is there is allowed, by a withdrawal and by a
+/// transfer alike: the balance ends at zero, not in an error.
+#[tokio::test(start_paused = true)]
+async fn the_whole_balance_can_be_taken_out() {
+    let bank = bank(&[("ann", 100), ("bob", 40)]);
+
+    assert_eq!(within_limit(bank.withdraw("ann", 100)).await, Ok(0));
+    assert_eq!(within_limit(bank.transfer("bob", "ann", 40)).await, Ok(()));
+
+    assert_eq!(balances(&bank, &["ann", "bob"]).await, [40, 0]);
+}
+
 /// The bug this kata is about: a transfer that locks both accounts and then
 /// calls `withdraw` and `deposit`, which lock again. Written right, it
 /// finishes in one audit write and moves the money.
