@@ -250,6 +250,16 @@ fn readme_problems(kata: &Kata) -> Vec<String> {
             problems.push(format!("README.md has no {marker}"));
         }
     }
+    // Every Python program says what it prints, so that `cargo xtask python`
+    // can check it (running them needs Python; reading them does not).
+    for snippet in crate::snippets::extract(&readme) {
+        if crate::snippets::expected(&snippet.code).is_empty() {
+            problems.push(format!(
+                "README.md line {}: the Python block says nothing about what it prints (`# prints:`, docs/AUTHORING.md)",
+                snippet.line
+            ));
+        }
+    }
     if !readme.contains(&format!("cargo test -p {}", kata.package())) {
         problems.push(format!(
             "README.md should say how to run it: `cargo test -p {}`",
