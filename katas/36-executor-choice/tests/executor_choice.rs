@@ -93,7 +93,11 @@ async fn jobs_return_their_values_on_either_executor() {
     assert_eq!(text, "abab");
     assert_eq!(sum, 2);
     assert_eq!(pool.slots(), 1);
-    assert_eq!(BoundedPool::new(3).slots(), 3, "a pool tells how many slots it has");
+    assert_eq!(
+        BoundedPool::new(3).slots(),
+        3,
+        "a pool tells how many slots it has"
+    );
 }
 
 /// Jobs run on other threads than the async worker, on either executor.
