@@ -110,6 +110,7 @@ fn a_template_grades_solved_katas_and_catches_tampering() {
     // time, so a second run reuses what the first compiled.
     let template = target_dir().join("template");
     sync(&export, &template);
+    let exported_lock = std::fs::read_to_string(template.join("Cargo.lock")).unwrap();
     let _ = std::fs::remove_dir_all(&export);
     assert!(
         !template.join("solutions").exists(),
@@ -139,6 +140,13 @@ fn a_template_grades_solved_katas_and_catches_tampering() {
         .output()
         .unwrap();
     assert!(tested.status.success(), "{}", text(&tested));
+    // Building the template left its lock file as handed out: a student's
+    // first commit carries no lock file rewritten by cargo.
+    assert_eq!(
+        std::fs::read_to_string(template.join("Cargo.lock")).unwrap(),
+        exported_lock,
+        "cargo rewrote the template's Cargo.lock"
+    );
 
     // A student solves two katas and rewrites a third one's tests.
     solve(&template, &root, "01-why-async");
