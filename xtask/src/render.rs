@@ -367,8 +367,15 @@ pub fn summary(ui: Ui, katas: &[Kata], statuses: &[Status], warnings: &[usize]) 
         }
     }
     out.push('\n');
+    // As wide as the longest track's name, so that the counts line up.
+    let width = tracks
+        .values()
+        .map(|(name, ..)| format!("Track: {name}").chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(40);
     for (name, solved, total) in tracks.values() {
-        out += &format!("{:<40} {solved:>3}/{total}\n", format!("Track: {name}"));
+        out += &format!("{:<width$} {solved:>3}/{total}\n", format!("Track: {name}"));
     }
     let solved = statuses.iter().filter(|&&s| s == Status::Passed).count();
     let percent = (solved * 100).checked_div(katas.len()).unwrap_or(0);
@@ -411,6 +418,23 @@ mod tests {
             dir: PathBuf::from(format!("katas/{number:02}-{slug}")),
             solution_dir: PathBuf::from(format!("solutions/{number:02}-{slug}")),
         }
+    }
+
+    #[test]
+    fn a_long_track_name_keeps_the_counts_in_line() {
+        let long = "Blocking code, threads and runtimes, and more";
+        let katas = [kata(1, "a", "One"), kata(2, "b", long)];
+        let statuses = [Status::Failing, Status::Failing];
+
+        let text = summary(Ui::plain(), &katas, &statuses, &[0, 0]);
+
+        let columns: Vec<usize> = text
+            .lines()
+            .filter(|line| line.starts_with("Track: "))
+            .map(|line| line.chars().count())
+            .collect();
+        assert_eq!(columns.len(), 2, "{text}");
+        assert_eq!(columns[0], columns[1], "counts out of line:\n{text}");
     }
 
     #[test]
