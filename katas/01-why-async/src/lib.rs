@@ -17,5 +17,5 @@ pub async fn fetch_all(network: &Network, urls: &[&str]) -> Vec<String> {
     // TODO: start a fetch for every URL, then wait for all of them together,
     // keeping the results in the order of `urls`.
     let _ = network;
-    todo!("fetch {} URLs concurrently", urls.len())
+    todo!("fetch the URLs concurrently ({} of them)", urls.len())
 }

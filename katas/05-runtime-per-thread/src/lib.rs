@@ -32,5 +32,8 @@ pub fn run_sharded(jobs: Vec<Job>, shards: usize) -> Report {
     // sending each `Done` over a channel as soon as it is ready.
     // TODO: collect the results until the channel closes, then join every
     // thread and turn each panic into a `ShardFailure`.
-    todo!("run {} jobs on {shards} shards: {jobs:?}", jobs.len())
+    todo!(
+        "deal the jobs out to {shards} shards, {} in all",
+        jobs.len()
+    )
 }

@@ -31,5 +31,8 @@ pub async fn run_all(jobs: &[Job]) -> Vec<Outcome> {
     // TODO: for each job, build a `tokio::process::Command` (stdin null,
     // stdout and stderr piped, killed when dropped), spawn it, and collect
     // its output and status under the job's limit. Run the jobs together.
-    todo!("run {} jobs as child processes, all at once", jobs.len())
+    todo!(
+        "start every job as a child process ({} of them)",
+        jobs.len()
+    )
 }
