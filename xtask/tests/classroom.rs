@@ -7,8 +7,9 @@
 //! (the one `cargo test` holds is locked while this runs): about two minutes
 //! the first time, seconds after that.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use xtask::katas::workspace_root;
 
@@ -26,6 +27,29 @@ fn xtask(dir: &Path, args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("cargo runs")
+}
+
+/// `cargo xtask watch` in `dir` with `input` piped in; it must end by itself
+/// with success. Returns what it printed.
+fn watch(dir: &Path, input: &[u8]) -> String {
+    let mut watch = cargo()
+        .args(["xtask", "watch"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cargo runs");
+    // Dropping stdin after the write is the end of input.
+    let mut stdin = watch.stdin.take().expect("stdin is piped");
+    stdin.write_all(input).expect("watch reads its input");
+    drop(stdin);
+    let output = watch.wait_with_output().expect("watch ends");
+    let shown = text(&output);
+    assert!(output.status.success(), "{shown}");
+    shown
 }
 
 fn target_dir() -> PathBuf {
@@ -147,6 +171,21 @@ fn a_template_grades_solved_katas_and_catches_tampering() {
         exported_lock,
         "cargo rewrote the template's Cargo.lock"
     );
+
+    // A student who drives `watch` from a pipe is told the commands, gets
+    // a hint and has a typo named even when `q` follows at once (all of it
+    // arrives during the first check); with nothing more to read, `watch`
+    // ends by itself.
+    let watched = watch(&template, b"hint\nbogus\nq\n");
+    for expected in [
+        "Commands, one per line: h (hint)",
+        "Hints for 01 why-async",
+        "Unknown command \"bogus\". Commands: h (hint)",
+    ] {
+        assert!(watched.contains(expected), "no {expected:?} in:\n{watched}");
+    }
+    let watched = watch(&template, b"");
+    assert!(watched.contains("End of input: watch stops."), "{watched}");
 
     // A student solves two katas and rewrites a third one's tests.
     solve(&template, &root, "01-why-async");

@@ -175,8 +175,9 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
 
 /// Checks a kata on a thread of its own while the keys stay live: `q`
 /// stops the check (and every process it started) and ends `watch` (`None`);
-/// `h` shows the next hint at once. Other commands are kept in `waiting`
-/// for after the verdict; saves during the check are news for the next one.
+/// `h` shows the next hint at once, and a typo is named at once. Other
+/// commands are kept in `waiting` for after the verdict; saves during the
+/// check are news for the next one.
 fn check_live(
     session: &mut Session,
     index: usize,
@@ -207,6 +208,11 @@ fn check_live(
                     Command::Hint => {
                         hints_seen = (hints_seen + 1).min(kata.meta.hints.len());
                         print!("{}", hint::hints(ui, &kata, hints_seen));
+                    }
+                    // Said at once: waiting for the verdict would answer a
+                    // typo after a later `q` had already ended `watch`.
+                    Command::Unknown(other) => {
+                        println!("Unknown command {other:?}. Commands: {COMMANDS}.");
                     }
                     _ => waiting.push(Input::Key(key)),
                 },
