@@ -329,6 +329,10 @@ fn position(order: &[String], name: &str) -> (usize, String) {
 
 /// What a learner can do once a kata passes.
 pub fn solved(ui: Ui, kata: &Kata) -> String {
+    if !kata.solution_dir.join("src").join("lib.rs").is_file() {
+        // A classroom copy: the reference stays with the teacher.
+        return format!("{} `cargo xtask next` moves on.", ui.green("Well done."));
+    }
     let pitfalls = crate::pitfalls::discover(kata).map_or(0, |p| p.len());
     let wrong_answers = if pitfalls > 0 {
         format!(

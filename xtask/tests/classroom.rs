@@ -190,6 +190,35 @@ fn a_template_grades_solved_katas_and_catches_tampering() {
     // A student solves two katas and rewrites a third one's tests.
     solve(&template, &root, "01-why-async");
     solve(&template, &root, "02-lazy-futures");
+    // Kata 01 passes with two mistakes its tests let through: a future never
+    // awaited and a blocking sleep. `check` names both, and says what
+    // `solution` now shows.
+    let lib = template.join("katas/01-why-async/src/lib.rs");
+    let mut solved = std::fs::read_to_string(&lib).unwrap();
+    solved.push_str(
+        "\npub async fn forgetful(network: &Network) {\n    network.fetch(\"x\");\n    std::thread::sleep(std::time::Duration::ZERO);\n}\n",
+    );
+    std::fs::write(&lib, solved).unwrap();
+    let checked = text(&xtask(&template, &["check", "why-async"]));
+    for expected in [
+        "tests pass",
+        "from the compiler",
+        "futures do nothing unless you `.await` or poll them",
+        "from clippy",
+        "std::thread::sleep",
+        "Well done. `cargo xtask next` moves on.",
+    ] {
+        assert!(checked.contains(expected), "no {expected:?} in:\n{checked}");
+    }
+    // A classroom copy has no solutions to offer, and says so.
+    assert!(!checked.contains("xtask solution"), "{checked}");
+    let asked = xtask(&template, &["solution", "why-async"]);
+    assert_eq!(asked.status.code(), Some(2), "{}", text(&asked));
+    assert!(
+        text(&asked).contains("no reference solutions"),
+        "{}",
+        text(&asked)
+    );
     let tests = template.join("katas/14-timeout/tests/timeout.rs");
     std::fs::write(&tests, "#[test]\nfn passes() {}\n").unwrap();
 

@@ -2,7 +2,7 @@
 //! reference solution and the classic wrong answers (the kata's pitfalls),
 //! each with why its tests reject it.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::pitfalls::{self, Form};
 use crate::render::counted;
@@ -12,6 +12,13 @@ use crate::ui::Ui;
 pub fn run(session: &mut Session, kata: Option<&str>, force: bool) -> Result<bool> {
     let index = session.chosen(kata)?;
     let kata = session.katas[index].clone();
+    let file = kata.solution_dir.join("src").join("lib.rs");
+    if !file.is_file() {
+        bail!(
+            "this copy of the katas has no reference solutions (a classroom copy leaves them out: your teacher has them); `cargo xtask hint {}` helps instead",
+            kata.meta.slug
+        );
+    }
     if !force {
         let outcome = session
             .check(&[index], false, &mut |_, _| {})?
@@ -29,13 +36,8 @@ pub fn run(session: &mut Session, kata: Option<&str>, force: bool) -> Result<boo
         }
     }
     let ui = session.ui;
-    let file = kata.solution_dir.join("src").join("lib.rs");
-    let text = std::fs::read_to_string(&file).with_context(|| {
-        format!(
-            "no reference solution at {} (a classroom copy leaves it out)",
-            file.display()
-        )
-    })?;
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read the reference solution {}", file.display()))?;
     println!(
         "{}\n",
         ui.dim(format!("// {}", relative(&session.root, &file)))
