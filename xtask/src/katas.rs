@@ -104,6 +104,11 @@ impl Kata {
         self.dir.join("src").join("lib.rs")
     }
 
+    /// The reference solution, which a classroom copy leaves out.
+    pub fn solution_file(&self) -> PathBuf {
+        self.solution_dir.join("src").join("lib.rs")
+    }
+
     pub fn pitfalls_dir(&self) -> PathBuf {
         self.solution_dir.join("pitfalls")
     }

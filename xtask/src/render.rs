@@ -329,7 +329,7 @@ fn position(order: &[String], name: &str) -> (usize, String) {
 
 /// What a learner can do once a kata passes.
 pub fn solved(ui: Ui, kata: &Kata) -> String {
-    if !kata.solution_dir.join("src").join("lib.rs").is_file() {
+    if !kata.solution_file().is_file() {
         // A classroom copy: the reference stays with the teacher.
         return format!("{} `cargo xtask next` moves on.", ui.green("Well done."));
     }
@@ -388,6 +388,15 @@ pub fn summary(ui: Ui, katas: &[Kata], statuses: &[Status], warnings: &[usize]) 
         katas.len()
     ));
     out
+}
+
+/// Text set in under a heading line, trailing blank lines dropped.
+pub fn indent(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|l| format!("      {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// "1 kata", "3 katas": `noun` with its count, plural when it is not one.

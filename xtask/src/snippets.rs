@@ -17,6 +17,8 @@
 //! unless the program declares `# logs:` lines. This module only reads and
 //! compares; `cargo xtask python` runs the programs.
 
+use crate::render::indent;
+
 /// One Python block of a README.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snippet {
@@ -280,13 +282,6 @@ fn trim_trailing_blank<'a>(lines: &'a [&'a str]) -> &'a [&'a str] {
         .rposition(|l| !l.is_empty())
         .map_or(0, |i| i + 1);
     &lines[..end]
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("      {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

@@ -17,26 +17,26 @@ fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// `cargo xtask ARGS` run in `dir`, building into the test's own target dir.
-fn xtask(dir: &Path, args: &[&str]) -> Output {
-    cargo()
-        .args(["xtask"])
+/// `cargo xtask ARGS` to run in `dir`, building into the test's own target dir.
+fn xtask_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = cargo();
+    command
+        .arg("xtask")
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("cargo runs")
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn xtask(dir: &Path, args: &[&str]) -> Output {
+    xtask_command(dir, args).output().expect("cargo runs")
 }
 
 /// `cargo xtask watch` in `dir` with `input` piped in; it must end by itself
 /// with success. Returns what it printed.
 fn watch(dir: &Path, input: &[u8]) -> String {
-    let mut watch = cargo()
-        .args(["xtask", "watch"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env("NO_COLOR", "1")
+    let mut watch = xtask_command(dir, &["watch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -235,17 +235,11 @@ fn copy_lock_file(root: &Path, dir: &Path, copied: &[Kata]) -> Result<()> {
     let Ok(lock) = std::fs::read_to_string(&from) else {
         return Ok(()); // No lock to copy: cargo makes one on the first build.
     };
-    let mut local: BTreeSet<String> = ["xtask".to_string(), "workspace-hack".to_string()].into();
-    for kata in copied {
-        let manifest = read_table(&kata.dir.join("Cargo.toml"))?;
-        if let Some(name) = manifest
-            .get("package")
-            .and_then(|p| p.get("name"))
-            .and_then(Value::as_str)
-        {
-            local.insert(name.to_string());
-        }
-    }
+    let local: BTreeSet<String> = ["xtask", "workspace-hack"]
+        .into_iter()
+        .chain(copied.iter().map(Kata::package))
+        .map(str::to_owned)
+        .collect();
     write(dir, "Cargo.lock", &trim_lock(&lock, &local))
 }
 

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::cargo::run_with_limit;
 use crate::katas::Kata;
-use crate::render::counted;
+use crate::render::{counted, indent};
 use crate::session::Session;
 use crate::snippets::{self, Snippet};
 
@@ -182,13 +182,6 @@ fn version_of(python: &Path) -> Result<String> {
         );
     }
     Ok(version)
-}
-
-fn indent(text: &str) -> String {
-    text.lines()
-        .map(|l| format!("      {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]

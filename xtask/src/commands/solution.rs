@@ -12,7 +12,7 @@ use crate::ui::Ui;
 pub fn run(session: &mut Session, kata: Option<&str>, force: bool) -> Result<bool> {
     let index = session.chosen(kata)?;
     let kata = session.katas[index].clone();
-    let file = kata.solution_dir.join("src").join("lib.rs");
+    let file = kata.solution_file();
     if !file.is_file() {
         bail!(
             "this copy of the katas has no reference solutions (a classroom copy leaves them out: your teacher has them); `cargo xtask hint {}` helps instead",

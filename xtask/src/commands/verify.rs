@@ -275,7 +275,7 @@ pub fn run(session: &mut Session, options: &Options) -> Result<bool> {
                     found.push(format!(
                         "clippy on {}:\n{}",
                         relative(&root, dir),
-                        judge::indent(finding)
+                        crate::render::indent(finding)
                     ));
                 }
                 for file in unformatted.iter().filter(|f| f.starts_with(dir)) {

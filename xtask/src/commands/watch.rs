@@ -164,7 +164,7 @@ pub fn run(session: &mut Session, start: Option<&str>) -> Result<bool> {
                     }
                     Command::Nothing => {}
                     Command::Unknown(other) => {
-                        println!("Unknown command {other:?}. Commands: {COMMANDS}.");
+                        say_unknown(&other);
                         prompt(session, key_input);
                     }
                 },
@@ -212,7 +212,7 @@ fn check_live(
                     // Said at once: waiting for the verdict would answer a
                     // typo after a later `q` had already ended `watch`.
                     Command::Unknown(other) => {
-                        println!("Unknown command {other:?}. Commands: {COMMANDS}.");
+                        say_unknown(&other);
                     }
                     _ => waiting.push(Input::Key(key)),
                 },
@@ -230,6 +230,10 @@ fn check_live(
         return Ok(None);
     }
     Ok(Some(checked?.remove(0)))
+}
+
+fn say_unknown(command: &str) {
+    println!("Unknown command {command:?}. Commands: {COMMANDS}.");
 }
 
 fn prompt(session: &Session, key_input: KeyInput) {

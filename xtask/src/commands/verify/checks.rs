@@ -213,8 +213,7 @@ fn given_code_problems(kata: &Kata) -> Vec<String> {
         ));
     }
     if kata.dir.join("src").join("given.rs").is_file() {
-        let solution = std::fs::read_to_string(kata.solution_dir.join("src").join("lib.rs"))
-            .unwrap_or_default();
+        let solution = std::fs::read_to_string(kata.solution_file()).unwrap_or_default();
         let include = format!(
             "#[path = \"../../../katas/{}/src/given.rs\"]",
             kata.dir_name()

@@ -4,6 +4,7 @@
 
 use crate::outcome::Outcome;
 use crate::pitfalls::Pitfall;
+use crate::render::indent;
 use crate::runner::Verdict;
 
 /// `solution passes 12/12`, or what went wrong and in which run.
@@ -141,14 +142,6 @@ pub fn describe(outcome: &Outcome) -> String {
         Outcome::TimedOut { limit_secs, .. } => format!("it timed out after {limit_secs} s"),
         other => other.status().label().to_owned(),
     }
-}
-
-pub fn indent(text: &str) -> String {
-    text.trim_end()
-        .lines()
-        .map(|l| format!("      {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[cfg(test)]
